@@ -1,0 +1,51 @@
+# Two commands: `make demo` serves the demo on SQLite, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/corrigo
+
+.PHONY: demo test test-sqlite test-postgres services chromium install install-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+demo: install
+	$(BIN)/corrigo demo
+
+services:
+	@scripts/ensure-services
+
+chromium:
+	@scripts/ensure-chromium
+
+test: install-test services chromium
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: install-test
+	@echo "== test suite on SQLite"
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install-test
+	@if scripts/ensure-services --check-postgres; then \
+		echo "== test suite on PostgreSQL"; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS); \
+	elif [ -n "$$CORRIGO_REQUIRE_POSTGRES" ]; then \
+		echo "PostgreSQL is not reachable on 127.0.0.1:5432 and CORRIGO_REQUIRE_POSTGRES is set" >&2; exit 1; \
+	else \
+		echo "== PostgreSQL is not reachable: skipped the PostgreSQL run"; \
+	fi
+
+clean:
+	rm -rf $(VENV) corrigo-data .pytest_cache

@@ -1,0 +1,3 @@
+from corrigo.cli import main
+
+raise SystemExit(main())

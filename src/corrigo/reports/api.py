@@ -1,0 +1,235 @@
+"""Report API v1: the public intake and the token-guarded read endpoints."""
+
+import json
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
+from django.core.exceptions import RequestDataTooBig
+from django.conf import settings
+from ninja import Router
+from ninja.security import HttpBearer
+from pydantic import ValidationError as PydanticError
+
+from corrigo.articles.canonical import InvalidURL
+from corrigo.reports.errors import ApiError, invalid, pydantic_fields
+from corrigo.reports.models import Case, CaseStatus, Report
+from corrigo.reports.schemas import UNSTORABLE, ReportIn, cross_field_errors
+from corrigo.reports.services import submit_report
+from corrigo.sites.models import ApiToken, Site
+from corrigo.sites.services import origin_allowed, origin_allowed_anywhere, token_for
+
+router = Router(tags=["reports"])
+
+JSON_TYPES = {"application/json", "text/plain", ""}
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+# ---- intake -----------------------------------------------------------------
+
+def _cors(response: HttpResponse, origin: str | None) -> HttpResponse:
+    response["Vary"] = "Origin"
+    if origin:
+        response["Access-Control-Allow-Origin"] = origin
+    return response
+
+
+def _read_report(request: HttpRequest) -> ReportIn:
+    content_type = request.content_type or ""
+    if content_type not in JSON_TYPES:
+        raise invalid("Send the report as JSON (Content-Type application/json or text/plain).")
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise invalid("Content-Length is not a number.") from None
+    if length > settings.REPORT_BODY_LIMIT:
+        raise ApiError(413, "too_large", "A report body may be at most 1 MiB.")
+    try:
+        raw = request.body
+    except (RequestDataTooBig, RawPostDataException):
+        raise ApiError(413, "too_large", "A report body may be at most 1 MiB.") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise invalid("The body is not valid UTF-8.") from None
+    except (ValueError, RecursionError):
+        raise invalid("The body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise invalid("The body must be a JSON object.")
+    if bad := _unstorable_fields(data):
+        raise invalid("Text may not contain NUL characters or unpaired surrogates.", {f: "unstorable character" for f in bad})
+    try:
+        return ReportIn.model_validate(data)
+    except PydanticError as exc:
+        raise invalid("Some fields are not valid.", pydantic_fields(exc.errors(include_url=False, include_input=False))) from None
+
+
+def _unstorable_fields(data: dict, path: str = "") -> list[str]:
+    bad = []
+    for key, value in data.items():
+        name = f"{path}{key}"
+        if isinstance(value, str) and UNSTORABLE.search(value):
+            bad.append(name)
+        elif isinstance(value, dict):
+            bad.extend(_unstorable_fields(value, name + "."))
+    return bad
+
+
+REPORT_BODY_SCHEMA = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": ReportIn.model_json_schema(ref_template="#/components/schemas/{model}")},
+            "text/plain": {"schema": {"type": "string", "description": "The same JSON object, sent as text/plain to avoid a CORS preflight."}},
+        },
+    }
+}
+
+
+@router.post("/reports", auth=None, openapi_extra=REPORT_BODY_SCHEMA, summary="Submit a reader's report")
+def submit(request: HttpRequest) -> HttpResponse:
+    origin = request.headers.get("Origin")
+    site = None
+    try:
+        report = _read_report(request)
+        site = Site.objects.filter(key=report.site).first()
+        if site is None:
+            raise ApiError(404, "unknown_site", f"There is no site {report.site!r}.")
+        if origin is not None and not origin_allowed(site, origin):
+            raise ApiError(403, "origin_not_allowed", "This page's origin may not send reports for this site.")
+        if errors := cross_field_errors(report):
+            raise invalid(next(iter(errors.values())), errors)
+        try:
+            submission = submit_report(site, report)
+        except InvalidURL as exc:
+            raise invalid(str(exc), {"url": str(exc)}) from None
+    except ApiError as exc:
+        allowed = origin is not None and exc.code != "origin_not_allowed" and (
+            origin_allowed(site, origin) if site is not None else origin_allowed_anywhere(origin)
+        )
+        return _cors(exc.response(), origin if allowed else None)
+    body = {"id": submission.report.uid, "status": "received"}
+    return _cors(JsonResponse(body, status=201 if submission.created else 200), origin)
+
+
+@router.api_operation(["OPTIONS"], "/reports", auth=None, include_in_schema=False)
+def preflight(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(status=204)
+    origin = request.headers.get("Origin")
+    if origin and origin_allowed_anywhere(origin):
+        _cors(response, origin)
+        response["Access-Control-Allow-Methods"] = "POST"
+        response["Access-Control-Allow-Headers"] = "Content-Type"
+        response["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+# ---- read API ---------------------------------------------------------------
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        return token_for(token)
+
+
+def _site_for(request: HttpRequest, key: str | None) -> Site:
+    token: ApiToken = request.auth
+    if key is None or key == token.site.key:
+        return token.site
+    if not Site.objects.filter(key=key).exists():
+        raise ApiError(404, "unknown_site", f"There is no site {key!r}.")
+    raise ApiError(403, "forbidden", "This token is for another site.")
+
+
+def _page(queryset, cursor: str | None, limit: int) -> tuple[list, str | None]:
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise invalid(f"limit must be between 1 and {MAX_PAGE_SIZE}.", {"limit": "out of range"})
+    if cursor:
+        if not cursor.isdigit() or len(cursor) > 19:
+            raise invalid("cursor is not valid.", {"cursor": "not a cursor from this API"})
+        queryset = queryset.filter(pk__lt=int(cursor))
+    rows = list(queryset.order_by("-pk")[: limit + 1])
+    next_cursor = str(rows[limit - 1].pk) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def _quote(obj: Report | Case) -> dict | None:
+    if not obj.has_quote:
+        return None
+    return {"exact": obj.exact, "prefix": obj.prefix, "suffix": obj.suffix, "start": obj.start, "end": obj.end}
+
+
+def report_json(report: Report, *, with_email: bool) -> dict:
+    data = {
+        "id": report.uid,
+        "created_at": report.created_at.isoformat(),
+        "url": report.url,
+        "canonical_url": report.canonical_url or None,
+        "article_id": report.article_external_id or None,
+        "quote": _quote(report),
+        "suggestion": report.suggestion,
+        "comment": report.comment,
+        "category": report.category or None,
+        "language": report.language or None,
+        "case_id": report.case_id,
+    }
+    if with_email:
+        data["email"] = report.email or None
+    return data
+
+
+def case_json(case: Case) -> dict:
+    anchor = None
+    if case.anchor_status:
+        anchor = {
+            "status": case.anchor_status,
+            "start": case.anchor_start,
+            "end": case.anchor_end,
+            "version_id": case.anchor_version_id,
+            "checked_at": case.anchor_checked_at.isoformat() if case.anchor_checked_at else None,
+        }
+    return {
+        "id": case.pk,
+        "status": case.status,
+        "category": case.category or None,
+        "created_at": case.created_at.isoformat(),
+        "updated_at": case.updated_at.isoformat(),
+        "article": {"id": case.article_id, "url": case.article.url, "title": case.article.title},
+        "quote": _quote(case),
+        "report_count": case.report_count,
+        "anchor": anchor,
+    }
+
+
+@router.get("/reports", auth=TokenAuth(), summary="List reports, newest first")
+def list_reports(request: HttpRequest, site: str | None = None, cursor: str | None = None, limit: int = PAGE_SIZE):
+    the_site = _site_for(request, site)
+    rows, next_cursor = _page(Report.objects.filter(site=the_site), cursor, limit)
+    with_email = request.auth.can_see_email
+    return {"reports": [report_json(r, with_email=with_email) for r in rows], "next": next_cursor}
+
+
+@router.get("/cases", auth=TokenAuth(), summary="List cases, newest first")
+def list_cases(
+    request: HttpRequest, site: str | None = None, status: str | None = None, cursor: str | None = None, limit: int = PAGE_SIZE
+):
+    the_site = _site_for(request, site)
+    cases = Case.objects.filter(site=the_site).select_related("article")
+    if status is not None:
+        if status not in CaseStatus.values:
+            raise invalid("Unknown status.", {"status": f"one of {', '.join(CaseStatus.values)}"})
+        cases = cases.filter(status=status)
+    rows, next_cursor = _page(cases, cursor, limit)
+    return {"cases": [case_json(c) for c in rows], "next": next_cursor}
+
+
+@router.get("/cases/{case_id}", auth=TokenAuth(), summary="One case with its reports")
+def get_case(request: HttpRequest, case_id: int):
+    case = None
+    if 0 < case_id < 2**63:
+        case = Case.objects.select_related("article").filter(pk=case_id, site=request.auth.site).first()
+    if case is None:
+        raise ApiError(404, "not_found", "No such case for this token's site.")
+    with_email = request.auth.can_see_email
+    data = case_json(case)
+    data["reports"] = [report_json(r, with_email=with_email) for r in case.reports.order_by("pk")]
+    return data

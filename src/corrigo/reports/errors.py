@@ -1,0 +1,40 @@
+"""API errors as DESIGN.md shapes them: {"error": {"code", "message", "fields"?}}."""
+
+from collections.abc import Iterable, Mapping
+
+from django.http import JsonResponse
+
+
+def error_response(status: int, code: str, message: str, fields: Mapping[str, str] | None = None) -> JsonResponse:
+    body: dict = {"code": code, "message": message}
+    if fields:
+        body["fields"] = dict(fields)
+    return JsonResponse({"error": body}, status=status)
+
+
+class ApiError(Exception):
+    """Raised anywhere under the API to answer with a clean 4xx."""
+
+    def __init__(self, status: int, code: str, message: str, fields: Mapping[str, str] | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.fields = status, code, message, fields
+        self.headers: dict[str, str] = {}
+
+    def response(self) -> JsonResponse:
+        response = error_response(self.status, self.code, self.message, self.fields)
+        for name, value in self.headers.items():
+            response[name] = value
+        return response
+
+
+def invalid(message: str, fields: Mapping[str, str] | None = None) -> ApiError:
+    return ApiError(400, "invalid", message, fields)
+
+
+def pydantic_fields(errors: Iterable[Mapping], skip: int = 0) -> dict[str, str]:
+    """{"quote.exact": "String should have at most 1000 characters", ...} from pydantic errors."""
+    fields: dict[str, str] = {}
+    for error in errors:
+        loc = [str(part) for part in error.get("loc", ())[skip:]]
+        fields.setdefault(".".join(loc) or "body", str(error.get("msg", "invalid")))
+    return fields

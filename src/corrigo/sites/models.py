@@ -1,0 +1,92 @@
+"""Publisher sites, who may work on them, and the tokens integrations use."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+
+class Site(models.Model):
+    """A publication whose pages carry the widget, identified by its key."""
+
+    key = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    article_selector = models.CharField(
+        max_length=500, blank=True, help_text="CSS selector of the article root (embed data-article)."
+    )
+    ignore_selectors = models.CharField(
+        max_length=1000, blank=True, help_text="Comma-separated CSS selectors left out of the article text."
+    )
+    default_language = models.CharField(max_length=35, default="en")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def origins(self) -> list[str]:
+        return [o.origin for o in self.allowed_origins.all()]
+
+
+class AllowedOrigin(models.Model):
+    """An origin (scheme://host[:port]) whose pages may send reports for a site."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="allowed_origins")
+    origin = models.CharField(max_length=300, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["site", "origin"], name="unique_site_origin")]
+
+    def __str__(self) -> str:
+        return self.origin
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    EDITOR = "editor", "Editor"
+    VIEWER = "viewer", "Viewer"
+
+
+class Membership(models.Model):
+    """A user's role on one site."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "site"], name="unique_user_site")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} on {self.site}"
+
+
+TOKEN_PREFIX = "crg_"
+
+
+def hash_token(token: str) -> str:
+    # Tokens carry 256 random bits, so a fast hash is enough: there is nothing to brute-force.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the read API, scoped to one site; only its hash is kept."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="tokens")
+    name = models.CharField(max_length=100, blank=True)
+    digest = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12, help_text="The first characters, to tell tokens apart.")
+    can_see_email = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.hint}… ({self.site})"
+
+    @staticmethod
+    def generate() -> str:
+        return TOKEN_PREFIX + secrets.token_urlsafe(32)

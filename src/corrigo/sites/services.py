@@ -1,0 +1,74 @@
+"""Site rules shared by the API, the desk and the CLI: origins, memberships, tokens."""
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from corrigo.articles.canonical import InvalidURL, origin_of
+from corrigo.sites.models import AllowedOrigin, ApiToken, Membership, Role, Site, hash_token
+
+
+def normalise_origin(value: str) -> str | None:
+    """The origin in canonical form, or None when it is not an http(s) origin (e.g. "null")."""
+    try:
+        return origin_of(value)
+    except InvalidURL:
+        return None
+
+
+def origin_allowed(site: Site, origin: str) -> bool:
+    normal = normalise_origin(origin)
+    return normal is not None and AllowedOrigin.objects.filter(site=site, origin=normal).exists()
+
+
+def origin_allowed_anywhere(origin: str) -> bool:
+    normal = normalise_origin(origin)
+    return normal is not None and AllowedOrigin.objects.filter(origin=normal).exists()
+
+
+@transaction.atomic
+def create_site(key: str, name: str = "", origins: list[str] = (), **settings) -> Site:
+    site = Site.objects.create(key=key, name=name or key, **settings)
+    set_origins(site, origins)
+    return site
+
+
+@transaction.atomic
+def set_origins(site: Site, origins: list[str]) -> list[str]:
+    """Replace the site's allowed origins; raises ValueError naming the first bad one."""
+    normal = []
+    for value in origins:
+        origin = normalise_origin(value)
+        if origin is None:
+            raise ValueError(f"{value!r} is not an http(s) origin")
+        if origin not in normal:
+            normal.append(origin)
+    site.allowed_origins.exclude(origin__in=normal).delete()
+    existing = set(site.allowed_origins.values_list("origin", flat=True))
+    AllowedOrigin.objects.bulk_create([AllowedOrigin(site=site, origin=o) for o in normal if o not in existing])
+    return normal
+
+
+def set_membership(user: User, site: Site, role: Role | str) -> Membership:
+    membership, _ = Membership.objects.update_or_create(user=user, site=site, defaults={"role": Role(role)})
+    return membership
+
+
+def create_token(site: Site, name: str = "", *, can_see_email: bool = False, created_by: User | None = None) -> str:
+    """Create a token and return it in clear: the only time anyone sees it."""
+    token = ApiToken.generate()
+    ApiToken.objects.create(
+        site=site, name=name, digest=hash_token(token), hint=token[:10],
+        can_see_email=can_see_email, created_by=created_by,
+    )
+    return token
+
+
+def token_for(secret: str) -> ApiToken | None:
+    token = ApiToken.objects.select_related("site").filter(digest=hash_token(secret), revoked_at=None).first()
+    if token is not None:
+        now = timezone.now()
+        # Record use at most once a minute: a busy integration should not write on every read.
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token

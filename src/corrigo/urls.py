@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from corrigo.api import api
+from corrigo.widget import views as widget
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("widget.js", widget.serve, {"name": "widget.js"}, name="widget"),
+    path("widget/<str:name>", widget.serve, name="widget-file"),
+    path("desk/", include("corrigo.desk.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("corrigo.demo.urls")),
+]

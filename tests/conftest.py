@@ -1,0 +1,70 @@
+"""Fixtures shared by the whole suite: sites, users, tokens and report payloads."""
+
+import itertools
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls our
+# fixtures make there are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+
+ORIGIN = "https://news.example.org"
+ARTICLE_TEXT = (
+    "Harbour town votes to keep its night ferry\n"
+    "The council voted on Tuesday to keep the ferry running from Augest to March.\n"
+    "About 340 islanders rely on the late crossing."
+)
+_ids = itertools.count(1)
+
+
+@pytest.fixture
+def site(db):
+    from corrigo.sites.services import create_site
+
+    return create_site("courier", "The Courier", [ORIGIN])
+
+
+@pytest.fixture
+def other_site(db):
+    from corrigo.sites.services import create_site
+
+    return create_site("gazette", "The Gazette", ["https://gazette.example.com"])
+
+
+def make_user(username, site=None, role=None, password="a long test password"):
+    from django.contrib.auth.models import User
+
+    from corrigo.sites.services import set_membership
+
+    user = User.objects.create_user(username=username, password=password)
+    if site is not None:
+        set_membership(user, site, role)
+    return user
+
+
+@pytest.fixture
+def editor(site):
+    return make_user("eddie", site, "editor")
+
+
+def payload(exact="Augest", text=ARTICLE_TEXT, **fields):
+    """A valid report body quoting `exact` (its first occurrence) in `text`."""
+    start = text.index(exact)
+    body = {
+        "site": "courier",
+        "url": "https://news.example.org/2026/ferry?utm_source=newsletter#comments",
+        "quote": {
+            "exact": exact,
+            "prefix": text[max(0, start - 32) : start],
+            "suffix": text[start + len(exact) : start + len(exact) + 32],
+            "start": start,
+            "end": start + len(exact),
+        },
+        "article_text": text,
+        "suggestion": "August",
+        "category": "typo",
+        "client_report_id": f"report-{next(_ids):06d}",
+    }
+    body.update(fields)
+    return body
