@@ -5,6 +5,7 @@ Out of the box Corrigo keeps everything in SQLite under ``$CORRIGO_DATA``
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -90,8 +91,15 @@ else:
             "OPTIONS": SQLITE_OPTIONS,
         }
     }
+# Test databases get a per-process name, so that test runs side by side do not
+# destroy each other's database; SQLite tests use a file, not memory, so that a
+# live server's threads each get their own connection, as in production.
+_test_run = os.environ.get("CORRIGO_TEST_RUN") or str(os.getpid())
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", SQLITE_OPTIONS)
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"corrigo-test-{_test_run}.sqlite3")}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{_test_run}"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

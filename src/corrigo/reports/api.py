@@ -10,7 +10,6 @@ from ninja import Router
 from ninja.security import HttpBearer
 from pydantic import ValidationError as PydanticError
 
-from corrigo.articles.canonical import InvalidURL
 from corrigo.reports.errors import ApiError, invalid, pydantic_fields
 from corrigo.reports.models import Case, CaseStatus, Report
 from corrigo.reports.schemas import UNSTORABLE, ReportIn, cross_field_errors
@@ -99,10 +98,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             raise ApiError(403, "origin_not_allowed", "This page's origin may not send reports for this site.")
         if errors := cross_field_errors(report):
             raise invalid(next(iter(errors.values())), errors)
-        try:
-            submission = submit_report(site, report)
-        except InvalidURL as exc:
-            raise invalid(str(exc), {"url": str(exc)}) from None
+        submission = submit_report(site, report)
     except ApiError as exc:
         allowed = origin is not None and exc.code != "origin_not_allowed" and (
             origin_allowed(site, origin) if site is not None else origin_allowed_anywhere(origin)

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from corrigo.articles.canonical import InvalidURL, canonical_url
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 MAX_EXACT = 1000
@@ -35,7 +36,10 @@ class QuoteIn(BaseModel):
 
 
 class ReportIn(BaseModel):
-    """One reader's report. Unknown fields are ignored so older servers accept newer widgets."""
+    """One reader's report. Unknown fields are ignored so older servers accept newer widgets.
+
+    URLs come out canonical (fragment and tracking parameters dropped).
+    """
 
     model_config = ConfigDict(strict=True, extra="ignore", str_strip_whitespace=False)
 
@@ -52,6 +56,16 @@ class ReportIn(BaseModel):
     email: str | None = Field(default=None, max_length=254)
     language: LanguageTag | None = None
     client_report_id: ClientReportId
+
+    @field_validator("url", "canonical_url")
+    @classmethod
+    def _canonical(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return canonical_url(value)
+        except InvalidURL as exc:
+            raise ValueError(str(exc)) from None
 
     @field_validator("email")
     @classmethod

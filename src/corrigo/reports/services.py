@@ -6,7 +6,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from corrigo.articles.canonical import canonical_url
 from corrigo.articles.services import find_or_create_article, record_version
 from corrigo.reports.models import Case, CaseStatus, Category, Report
 from corrigo.reports.schemas import MAX_CONTEXT, ReportIn
@@ -44,8 +43,7 @@ def submit_report(site: Site, data: ReportIn) -> Submission:
 
 
 def _store(site: Site, data: ReportIn) -> Report:
-    url = canonical_url(data.url)
-    canonical = canonical_url(data.canonical_url) if data.canonical_url else ""
+    url, canonical = data.url, data.canonical_url or ""
     article = find_or_create_article(
         site, url=url, canonical_url=canonical, external_id=data.article_id or "", title=data.title or ""
     )

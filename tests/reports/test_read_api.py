@@ -1,0 +1,154 @@
+"""The token-guarded read API: /api/v1/reports, /api/v1/cases, /api/v1/cases/ID, the OpenAPI document."""
+
+import json
+
+import pytest
+
+from corrigo.reports.models import Case, Report
+from corrigo.sites.services import create_token
+from tests.conftest import ORIGIN, payload
+
+
+def submit(client, **fields):
+    response = client.post("/api/v1/reports", json.dumps(payload(**fields)), content_type="text/plain", HTTP_ORIGIN=ORIGIN)
+    assert response.status_code == 201, response.content
+    return response.json()["id"]
+
+
+def get(client, path, token=None):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    return client.get(path, **headers)
+
+
+@pytest.fixture
+def token(site):
+    return create_token(site, "integration")
+
+
+def test_it_needs_a_token(client, site):
+    for path in ["/api/v1/reports", "/api/v1/cases", "/api/v1/cases/1"]:
+        response = get(client, path)
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "unauthorized"
+        assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize("header", ["Bearer nope", "Bearer ", "Basic abc", "Bearer crg_" + "x" * 43, "bearer"])
+def test_it_rejects_wrong_tokens(client, site, header):
+    response = client.get("/api/v1/reports", HTTP_AUTHORIZATION=header)
+    assert response.status_code == 401
+
+
+def test_it_rejects_a_revoked_token(client, site, token):
+    from django.utils import timezone
+
+    from corrigo.sites.models import ApiToken
+
+    ApiToken.objects.update(revoked_at=timezone.now())
+    assert get(client, "/api/v1/reports", token).status_code == 401
+
+
+def test_tokens_are_stored_hashed(site, token):
+    from corrigo.sites.models import ApiToken
+
+    stored = ApiToken.objects.get()
+    assert token not in (stored.digest, stored.hint, stored.name)
+    assert len(stored.digest) == 64
+
+
+def test_it_lists_reports_newest_first(client, site, token):
+    first = submit(client, exact="Augest", suggestion="August")
+    second = submit(client, exact="340 islanders", suggestion="430 islanders", email="reader@example.org")
+    response = get(client, "/api/v1/reports?site=courier", token)
+    assert response.status_code == 200
+    body = response.json()
+    assert [r["id"] for r in body["reports"]] == [second, first]
+    assert body["next"] is None
+    newest = body["reports"][0]
+    assert newest["quote"]["exact"] == "340 islanders"
+    assert newest["suggestion"] == "430 islanders"
+    assert newest["url"] == "https://news.example.org/2026/ferry"
+    assert newest["case_id"] == Report.objects.get(uid=second).case_id
+    assert "email" not in newest  # this token may not see reporters' addresses
+
+
+def test_a_token_allowed_to_see_email_sees_it(client, site):
+    token = create_token(site, can_see_email=True)
+    submit(client, email="reader@example.org")
+    report = get(client, "/api/v1/reports", token).json()["reports"][0]
+    assert report["email"] == "reader@example.org"
+
+
+def test_it_pages_with_a_cursor(client, site, token):
+    ids = [submit(client, client_report_id=f"paging-{n:04d}") for n in range(5)]
+    page1 = get(client, "/api/v1/reports?limit=2", token).json()
+    page2 = get(client, f"/api/v1/reports?limit=2&cursor={page1['next']}", token).json()
+    page3 = get(client, f"/api/v1/reports?limit=2&cursor={page2['next']}", token).json()
+    seen = [r["id"] for page in (page1, page2, page3) for r in page["reports"]]
+    assert seen == ids[::-1]
+    assert page3["next"] is None
+
+
+@pytest.mark.parametrize("query", ["cursor=abc", "cursor=-1", "cursor=99999999999999999999999", "limit=0", "limit=201", "limit=x"])
+def test_it_rejects_bad_paging(client, site, token, query):
+    response = get(client, f"/api/v1/reports?{query}", token)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"
+
+
+def test_a_token_for_site_a_sees_nothing_of_site_b(client, site, other_site):
+    submit(client)
+    other_token = create_token(other_site)
+    case = Case.objects.get()
+    assert get(client, "/api/v1/reports?site=courier", other_token).status_code == 403
+    assert get(client, "/api/v1/cases?site=courier", other_token).status_code == 403
+    assert get(client, f"/api/v1/cases/{case.pk}", other_token).status_code == 404
+    assert get(client, "/api/v1/reports", other_token).json()["reports"] == []
+    assert get(client, "/api/v1/cases", other_token).json()["cases"] == []
+
+
+def test_an_unknown_site_is_404(client, site, token):
+    assert get(client, "/api/v1/reports?site=nowhere", token).status_code == 404
+
+
+def test_it_lists_cases_with_counts(client, site, token):
+    submit(client, exact="Augest")
+    submit(client, exact="from Augest")
+    body = get(client, "/api/v1/cases?site=courier", token).json()
+    assert len(body["cases"]) == 1
+    case = body["cases"][0]
+    assert case["report_count"] == 2
+    assert case["status"] == "open"
+    assert case["quote"]["exact"] == "Augest"
+    assert case["article"]["url"] == "https://news.example.org/2026/ferry"
+    assert case["anchor"] is None
+
+
+def test_cases_filter_by_status(client, site, token):
+    submit(client)
+    assert len(get(client, "/api/v1/cases?status=open", token).json()["cases"]) == 1
+    assert get(client, "/api/v1/cases?status=fixed", token).json()["cases"] == []
+    assert get(client, "/api/v1/cases?status=bogus", token).status_code == 400
+
+
+def test_a_case_comes_with_its_reports(client, site, token):
+    a = submit(client, exact="Augest")
+    b = submit(client, exact="Augest to", suggestion="August to")
+    case = Case.objects.get()
+    body = get(client, f"/api/v1/cases/{case.pk}", token).json()
+    assert body["id"] == case.pk
+    assert [r["id"] for r in body["reports"]] == [a, b]
+
+
+@pytest.mark.parametrize("case_id", ["0", "99999999", "9" * 30, "abc", "-3"])
+def test_a_missing_case_is_404_or_400(client, site, token, case_id):
+    response = get(client, f"/api/v1/cases/{case_id}", token)
+    assert response.status_code in (400, 404)
+    assert "error" in response.json()
+
+
+def test_the_openapi_document_describes_the_api(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    assert {"/api/v1/reports", "/api/v1/cases", "/api/v1/cases/{case_id}"} <= set(spec["paths"])
+    body = spec["paths"]["/api/v1/reports"]["post"]["requestBody"]["content"]
+    assert "client_report_id" in body["application/json"]["schema"]["properties"]
