@@ -9,7 +9,7 @@ The matcher keeps two questions apart (docs/decisions/0002-reanchoring-algorithm
   context code points matched (prefix length − distance + suffix length − distance).
   A place where ``exact`` itself stands gets a bonus for it (half its length, at most
   12), so a passage whose context was rewritten is still found when its own words are.
-  The old offset only breaks near-ties (at most one point).
+  The old offset only tells apart places that fit about equally (at most four points).
 * **Checking** — is ``exact`` still there? ``unchanged`` when ``new_text[a:b] ==
   exact``, ``changed`` (with the replacement text) when not.
 
@@ -46,6 +46,10 @@ MARGIN_PER_MISS = 0.25
 SAME_PLACE = 12
 #: Longest replacement accepted for a "changed" passage: 2 × len(exact) + this.
 REPLACEMENT_SLACK = 16
+#: The old offset's say: this many points per doubling of the distance (past 64 code
+#: points) from where the passage was, and never more than POSITION_CAP in all.
+POSITION_WEIGHT = 0.5
+POSITION_CAP = 4.0
 #: The exact text standing at the located place wins if it fits at most this many
 #: context code points fewer than the best context-only fit there.
 EXACT_TOLERANCE = 8
@@ -94,6 +98,8 @@ class _Search:
             suffix = suffix + _TEXT_END
         self.prefix = prefix
         self.suffix = suffix
+        self.word_before = bool(quote.prefix) and _is_word_char(quote.prefix[-1])
+        self.word_after = bool(quote.suffix) and _is_word_char(quote.suffix[0])
         self.context_length = len(prefix) + len(suffix)
         self.old_start = None if quote.start is None else quote.start + 1
         length = len(self.exact)
@@ -175,9 +181,10 @@ class _Search:
         text, prefix, suffix = self.text, self.prefix, self.suffix
         whole = prefix + self.exact + suffix
         at = text.find(whole)
-        if at >= 0 and text.find(whole, at + 1) < 0 and self._no_close_rival():
+        if at >= 0 and text.find(whole, at + 1) < 0:
             start = at + len(prefix)
-            return self._answer(start, start + len(self.exact), 1.0)
+            if self._distance_penalty(start) <= 1 and self._no_close_rival():
+                return self._answer(start, start + len(self.exact), 1.0)
         if not prefix or not suffix:
             return None
         prefix_at = text.find(prefix)
@@ -187,7 +194,7 @@ class _Search:
         suffix_at = text.find(suffix, start, start + self.max_replacement + len(suffix))
         if suffix_at < 0 or self.exact in text[start:suffix_at]:
             return None
-        if self._no_close_rival():
+        if self._distance_penalty(start) <= 1 and self._no_close_rival():
             return self._answer(start, suffix_at, 1.0)
         return None
 
@@ -195,7 +202,9 @@ class _Search:
         """True when no other place can match the context with three edits or fewer.
 
         With at most three edits, one of the four halves of prefix and suffix is intact
-        at that place; if each half occurs once in the text, that place is ours.
+        at that place; if each half occurs once in the text, that place is ours. Any
+        other place then trails by at least four points, and ours lost at most one to
+        its distance from the old offset: the margin at a perfect fit (3) holds.
         """
         text = self.text
         for side in (self.prefix, self.suffix):
@@ -266,7 +275,7 @@ class _Search:
         at = text.find(exact, low, high + length)
         while at >= 0:
             context = prefix_fit[at - low] + suffix_fit[at + length - low]
-            places.append(self._place(at, at + length, context, True))
+            places.append(self._place(at, at + length, context, self._stands(at, at + length)))
             at = text.find(exact, at + 1, high + length)
 
         # Otherwise the best fit of each side, and the other side's best partner for it.
@@ -277,7 +286,7 @@ class _Search:
                 end_limit = min(end_high, start + self.max_replacement)
                 end = self._best_end(suffix_fit, low, start, end_limit)
                 context = fit + suffix_fit[end - low]
-                places.append(self._place(start, end, context, text[start:end] == exact))
+                places.append(self._place(start, end, context, self._stands(start, end)))
         best_suffix = max(suffix_fit)
         for index, fit in enumerate(suffix_fit):
             if fit == best_suffix:
@@ -288,8 +297,24 @@ class _Search:
                     continue
                 start = self._best_start(prefix_fit, low, start_low, start_high, end)
                 context = prefix_fit[start - low] + fit
-                places.append(self._place(start, end, context, text[start:end] == exact))
+                places.append(self._place(start, end, context, self._stands(start, end)))
         return places
+
+    def _stands(self, start: int, end: int) -> bool:
+        """True when ``exact`` stands at ``start:end`` as the same words.
+
+        "internation" inside "international" is not the quoted word any more: where the
+        quote begins or ends with a letter or digit, the new text must not carry that
+        word on where the old text did not (and vice versa).
+        """
+        text, exact = self.text, self.exact
+        if text[start:end] != exact:
+            return False
+        if _is_word_char(exact[0]) and _is_word_char(text[start - 1]) != self.word_before:
+            return False
+        if _is_word_char(exact[-1]) and _is_word_char(text[end]) != self.word_after:
+            return False
+        return True
 
     def _best_end(self, suffix_fit: list[int], low: int, start: int, end_limit: int) -> int:
         length = len(self.exact)
@@ -316,11 +341,12 @@ class _Search:
         return _Place(start, end, context, exact, rank)
 
     def _distance_penalty(self, start: int) -> float:
-        # Never more than one point: the old offset only breaks near-ties, because
-        # edits above the passage move it by any amount.
+        # Capped: edits above a passage move it by any amount, so the old offset can
+        # only tell apart places whose context fits about equally.
         if self.old_start is None:
             return 0.0
-        return min(1.0, math.log2(1 + abs(start - self.old_start) / 1024) / 4)
+        distance = abs(start - self.old_start)
+        return min(POSITION_CAP, POSITION_WEIGHT * math.log2(1 + distance / 64))
 
     def _prefix_fit(self, low: int, high: int) -> list[int]:
         """Context code points of the prefix matched when it ends at each of low..high."""
@@ -343,6 +369,10 @@ class _Search:
         backwards = self.text[low:window_end][::-1]
         distances = distances_ending_at(suffix[::-1], backwards)
         return [size - distances[window_end - at] for at in range(low, high + 1)]
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _seeds(side: str) -> list[tuple[int, str]]:
