@@ -1,12 +1,36 @@
+"""The desk's addresses, under /desk/."""
+
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, reverse_lazy
 
 from corrigo.desk import views
 
 app_name = "desk"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="desk/login.html"), name="login"),
+    path("login/", auth_views.LoginView.as_view(template_name="desk/login.html", redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(template_name="desk/password_change.html", success_url=reverse_lazy("desk:password-changed")),
+        name="password-change",
+    ),
+    path("password/changed/", auth_views.PasswordChangeDoneView.as_view(template_name="desk/password_changed.html"), name="password-changed"),
     path("", views.queue, name="queue"),
+    path("cases.csv", views.export_csv, name="export"),
+    path("cases/bulk/", views.bulk_resolve, name="bulk"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
+    path("cases/<int:pk>/resolve/", views.resolve, name="resolve"),
+    path("cases/<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("cases/<int:pk>/assign/", views.assign, name="assign"),
+    path("cases/<int:pk>/note/", views.add_note, name="note"),
+    path("cases/<int:pk>/merge/", views.merge, name="merge"),
+    path("sites/", views.my_sites, name="sites"),
+    path("sites/<slug:key>/", views.site_settings, name="site-settings"),
+    path("sites/<slug:key>/site/", views.save_site, name="site-save"),
+    path("sites/<slug:key>/origins/", views.save_origins, name="site-origins"),
+    path("sites/<slug:key>/members/", views.add_member, name="member-add"),
+    path("sites/<slug:key>/members/<int:user_id>/role/", views.change_role, name="member-role"),
+    path("sites/<slug:key>/members/<int:user_id>/remove/", views.remove_member, name="member-remove"),
+    path("sites/<slug:key>/tokens/", views.new_token, name="token-new"),
+    path("sites/<slug:key>/tokens/<int:token_id>/revoke/", views.revoke_token, name="token-revoke"),
 ]

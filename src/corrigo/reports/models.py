@@ -67,6 +67,9 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_cases"
     )
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The queue's order, stored so it can be indexed: see reports.priority.
+    priority = models.BigIntegerField(default=0)
+    resolved_at = models.DateTimeField(null=True, blank=True, help_text="When the case last left 'open'.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -74,6 +77,8 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["site", "status", "-last_reported_at"], name="case_queue"),
             models.Index(fields=["article", "status"], name="case_article_status"),
+            models.Index(fields=["site", "status", "-priority", "-id"], name="case_desk_queue"),
+            models.Index(fields=["status", "-priority", "-id"], name="case_desk_queue_all_sites"),
         ]
 
     def __str__(self) -> str:
@@ -128,3 +133,33 @@ class Report(models.Model):
     @property
     def has_quote(self) -> bool:
         return self.start is not None
+
+
+class CaseEvent(models.Model):
+    """One line of a case's audit log: who did what, when, and the value before and after.
+
+    Written only by reports.actions; nothing edits or deletes it (the admin shows it read-only).
+    """
+
+    class Action(models.TextChoices):
+        STATUS = "status", "Changed status"
+        ASSIGN = "assign", "Assigned"
+        NOTE = "note", "Added a note"
+        MERGE_INTO = "merge_into", "Merged into another case"
+        MERGED_FROM = "merged_from", "Took the reports of a duplicate"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Kept apart from the foreign key so the log still says who after a user is deleted.
+    actor_name = models.CharField(max_length=150)
+    action = models.CharField(max_length=12, choices=Action.choices)
+    before = models.CharField(max_length=200, blank=True)
+    after = models.CharField(max_length=200, blank=True)
+    text = models.TextField(blank=True, help_text="The note, for notes.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "created_at"], name="case_event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name} {self.action} on case {self.case_id}: {self.before!r} → {self.after!r}"

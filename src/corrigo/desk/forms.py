@@ -1,0 +1,98 @@
+"""The desk's forms: validation at the edge, before any service function runs."""
+
+from django import forms
+from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+from corrigo.reports.actions import MAX_NOTE, OUTCOMES
+from corrigo.reports.models import CaseStatus
+from corrigo.sites.models import Role, Site
+from corrigo.sites.services import normalise_origin
+
+OUTCOME_CHOICES = [(o.value, o.label) for o in OUTCOMES]
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(choices=OUTCOME_CHOICES)
+
+
+class BulkOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(choices=OUTCOME_CHOICES)
+    cases = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any id is accepted here; which ones the user may touch is checked against the database.
+        self.fields["cases"].valid_value = lambda value: str(value).isdigit() and len(str(value)) < 19
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MergeForm(forms.Form):
+    into = forms.IntegerField(min_value=1, max_value=2**63 - 1, label="Duplicate of case")
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="Nobody")
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = members if members is not None else User.objects.none()
+
+
+class SiteSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Site
+        fields = ["name", "article_selector", "ignore_selectors", "default_language"]
+
+
+class OriginsForm(forms.Form):
+    origins = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One origin per line, e.g. https://news.example.org",
+    )
+
+    def clean_origins(self) -> list[str]:
+        origins = [line.strip() for line in self.cleaned_data["origins"].splitlines() if line.strip()]
+        bad = [o for o in origins if normalise_origin(o) is None]
+        if bad:
+            raise ValidationError(f"Not an http(s) origin: {', '.join(bad)}")
+        return origins
+
+
+class MemberForm(forms.Form):
+    """Add a member: an existing user, or a new one when a first password is given."""
+
+    username = forms.CharField(max_length=150)
+    role = forms.ChoiceField(choices=Role.choices)
+    password = forms.CharField(
+        required=False, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Only for a new user: their first password.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        username = data.get("username")
+        if not username:
+            return data
+        data["user"] = User.objects.filter(username=username).first()
+        if data["user"] is None:
+            if not data.get("password"):
+                raise ValidationError(f"There is no user {username!r}: give a first password to create one.")
+            validate_password(data["password"], User(username=username))
+        return data
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100, required=False)
+    can_see_email = forms.BooleanField(required=False, label="May see reporters' email addresses")
+
+
+STATUS_LABELS = dict(CaseStatus.choices)

@@ -1,0 +1,129 @@
+"""The queue: which cases an editor sees, in what order, a page at a time.
+
+Ordered by the stored priority (reports.priority), newest id first among equals, and
+paged by keyset on (priority, id): page 1,000 costs what page 1 costs, and a case
+closed meanwhile never makes the next page skip or repeat one.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from django import forms
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from corrigo.reports.models import AnchorStatus, Case, CaseStatus, Category, Report
+
+PAGE_SIZE = 50
+ALL = "all"
+
+
+class QueueFilters(forms.Form):
+    """The queue's query string, validated at the edge; bad values fall back to no filter."""
+
+    site = forms.CharField(required=False)
+    status = forms.ChoiceField(required=False, choices=[(ALL, "All")] + CaseStatus.choices)
+    category = forms.ChoiceField(required=False, choices=[("", "Any")] + Category.choices)
+    assignee = forms.CharField(required=False, help_text="'me', 'nobody' or a user id")
+    looks_fixed = forms.BooleanField(required=False)
+    reported_from = forms.DateField(required=False)
+    reported_to = forms.DateField(required=False)
+    q = forms.CharField(required=False, max_length=200, strip=True)
+    after = forms.RegexField(required=False, regex=r"^-?\d{1,19}_\d{1,19}$")
+    before = forms.RegexField(required=False, regex=r"^-?\d{1,19}_\d{1,19}$")
+
+    def values(self) -> dict:
+        """The cleaned filters; an invalid field counts as absent rather than an error page."""
+        self.is_valid()
+        data = {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
+        data["status"] = data.get("status") or CaseStatus.OPEN
+        return data
+
+
+@dataclass
+class QueuePage:
+    cases: list
+    next_cursor: str | None
+    previous_cursor: str | None
+    counts: dict[str, int]
+
+
+def cursor_of(case: Case) -> str:
+    return f"{case.priority}_{case.pk}"
+
+
+def _parse(cursor: str) -> tuple[int, int]:
+    priority, pk = cursor.split("_")
+    return int(priority), int(pk)
+
+
+def filtered_cases(site_ids: list[int], filters: dict, user) -> "QuerySet[Case]":
+    """Every filter but status, which the per-status counts leave out."""
+    cases = Case.objects.filter(site_id__in=site_ids)
+    if filters.get("category"):
+        cases = cases.filter(category=filters["category"])
+    assignee = filters.get("assignee") or ""
+    if assignee == "me":
+        cases = cases.filter(assignee=user)
+    elif assignee == "nobody":
+        cases = cases.filter(assignee__isnull=True)
+    elif assignee.isdigit() and len(assignee) < 19:
+        cases = cases.filter(assignee_id=int(assignee))
+    if filters.get("looks_fixed"):
+        cases = cases.filter(anchor_status=AnchorStatus.CHANGED)
+    zone = timezone.get_current_timezone()
+    if filters.get("reported_from"):
+        cases = cases.filter(last_reported_at__gte=datetime.combine(filters["reported_from"], time.min, zone))
+    if filters.get("reported_to"):
+        cases = cases.filter(created_at__lte=datetime.combine(filters["reported_to"], time.max, zone))
+    if q := filters.get("q"):
+        in_reports = Report.objects.filter(site_id__in=site_ids).filter(Q(suggestion__icontains=q) | Q(comment__icontains=q))
+        cases = cases.filter(Q(exact__icontains=q) | Q(pk__in=in_reports.values("case_id")))
+    return cases
+
+
+def status_counts(cases) -> dict[str, int]:
+    counts = dict(cases.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    counts = {status: counts.get(status, 0) for status in CaseStatus.values}
+    counts[ALL] = sum(counts.values())
+    return counts
+
+
+def first_words(field: str):
+    """The first report's suggestion (or comment), fetched in the same query as the page."""
+    return Subquery(
+        Report.objects.filter(case=OuterRef("pk")).exclude(**{field: ""}).order_by("pk").values(field)[:1]
+    )
+
+
+def queue_page(site_ids: list[int], filters: dict, user, size: int = PAGE_SIZE) -> QueuePage:
+    cases = filtered_cases(site_ids, filters, user)
+    counts = status_counts(cases)
+    if filters["status"] != ALL:
+        cases = cases.filter(status=filters["status"])
+    cases = cases.select_related("site", "article", "assignee").annotate(
+        first_suggestion=first_words("suggestion"), first_comment=first_words("comment")
+    )
+    backwards = False
+    if filters.get("after"):
+        priority, pk = _parse(filters["after"])
+        cases = cases.filter(Q(priority__lt=priority) | Q(priority=priority, pk__lt=pk))
+    elif filters.get("before"):
+        priority, pk = _parse(filters["before"])
+        cases = cases.filter(Q(priority__gt=priority) | Q(priority=priority, pk__gt=pk))
+        backwards = True
+    order = ("priority", "pk") if backwards else ("-priority", "-pk")
+    rows = list(cases.order_by(*order)[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+        has_next, has_previous = True, more
+    else:
+        has_next, has_previous = more, bool(filters.get("after"))
+    return QueuePage(
+        cases=rows,
+        next_cursor=cursor_of(rows[-1]) if rows and has_next else None,
+        previous_cursor=cursor_of(rows[0]) if rows and has_previous else None,
+        counts=counts,
+    )

@@ -1,0 +1,29 @@
+"""Template filters for showing reader text safely: autoescaping does the rest."""
+
+import re
+
+from django import template
+
+register = template.Library()
+
+# Bidi embedding, override and isolate controls, and the invisible marks: a reader could use
+# them to make text read differently than it is stored, so the desk shows them by name.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+@register.filter
+def visible_controls(value) -> str:
+    """Replace each bidi control with a visible [U+XXXX]; the result is still escaped."""
+    return BIDI_CONTROLS.sub(lambda m: f"[U+{ord(m.group()):04X}]", str(value))
+
+
+@register.filter
+def http_url(value) -> str:
+    """The URL if it is http(s), else "" (so a javascript: URL never becomes a link)."""
+    text = str(value).strip()
+    return text if text.lower().startswith(("http://", "https://")) else ""
+
+
+@register.filter
+def count_of(counts: dict, key) -> int:
+    return counts.get(key, 0)
