@@ -60,13 +60,22 @@ _SEED_LENGTH = 6
 _SEED_STEP = 3
 _MAX_SEED_HITS = 24  # a piece of context found more often than this says nothing
 _MAX_EXACT_SEEDS = 64
-_MAX_REGIONS = 8
+_MAX_REGIONS = 5
 _SEED_SLACK = 6
 
 # Text-boundary markers (Unicode noncharacters): a quote taken at the very start of the
 # old text has a short prefix, and "the new text starts here too" is evidence.
 _TEXT_START = "\ufdd0"
 _TEXT_END = "\ufdd1"
+
+
+@dataclass(frozen=True, slots=True)
+class _Region:
+    votes: int  # distinct context seeds found here
+    start_low: int  # possible passage starts and ends, in the marked text
+    start_high: int
+    end_low: int
+    end_high: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,62 +229,116 @@ class _Search:
     # -- the search -------------------------------------------------------------------
 
     def _places(self) -> list[_Place]:
+        """Score the places in the seeded regions, skipping regions that cannot matter.
+
+        Regions come most-voted first. A region whose seeds say it cannot reach the
+        floor, nor come within the needed margin of the best place so far, is skipped;
+        since votes only fall from there on, so is every region after it.
+        """
         places: list[_Place] = []
-        for low, high in self._regions():
-            places.extend(self._places_in(low, high))
+        regions, seed_count = self._regions()
+        best_rank = None
+        best_context = 0
+        for region in regions:
+            # A one-character edit kills the two seeds over it (6 long, 3 apart), so
+            # each seed missing here stands for at least half a context code point lost.
+            bound = self.context_length - (seed_count - region.votes) / 2 + self.exact_bonus
+            if best_rank is not None:
+                floor = FLOOR * self.context_length
+                needed = MARGIN_AT_PERFECT + MARGIN_PER_MISS * (self.context_length - best_context)
+                if bound < floor and (best_rank < floor or bound < best_rank - needed):
+                    break
+            found = self._places_in(region)
+            places.extend(found)
+            for place in found:
+                if best_rank is None or place.rank > best_rank:
+                    best_rank, best_context = place.rank, place.context
         return places
 
-    def _regions(self) -> list[tuple[int, int]]:
-        """Stretches of possible passage starts, most supported by seeds first."""
+    def _regions(self) -> tuple[list[_Region], int]:
+        """Stretches of possible passage starts and ends, most supported by seeds first.
+
+        Each seed hit implies where the passage starts (prefix pieces, the exact text)
+        or ends (suffix pieces, the exact text). Hits are merged into regions on a
+        common axis of starts, an end ``b`` standing for the starts ``b - max_replacement
+        .. b``. Also returns how many context seeds there were (for the vote bound).
+        """
         text, prefix, suffix = self.text, self.prefix, self.suffix
         length = len(self.exact)
-        intervals: list[tuple[int, int]] = []  # possible starts implied by one seed hit
+        reach = self.max_replacement
+        hits: list[tuple[int, int, str, int, int]] = []  # (axis low, axis high, kind, value, seed)
+        seed_count = 0
         for offset, piece in _seeds(prefix):
-            start_after = len(prefix) - offset
-            for hit in _find_all(text, piece, _MAX_SEED_HITS):
-                implied = hit + start_after
-                intervals.append((implied - _SEED_SLACK, implied + _SEED_SLACK))
+            found = _find_all(text, piece, _MAX_SEED_HITS)
+            seed_count += bool(found)
+            for hit in found:
+                start = hit + len(prefix) - offset
+                hits.append((start - _SEED_SLACK, start + _SEED_SLACK, "start", start, seed_count))
         for offset, piece in _seeds(suffix):
-            for hit in _find_all(text, piece, _MAX_SEED_HITS):
+            found = _find_all(text, piece, _MAX_SEED_HITS)
+            seed_count += bool(found)
+            for hit in found:
                 end = hit - offset
-                intervals.append((end - self.max_replacement - _SEED_SLACK, end + _SEED_SLACK))
+                hits.append((end - reach - _SEED_SLACK, end + _SEED_SLACK, "end", end, seed_count))
         for hit in _find_all(text, self.exact, _MAX_EXACT_SEEDS):
-            intervals.append((hit - 2, hit + 2))
-        if not intervals:
-            return []
-        intervals.sort()
-        regions: list[tuple[int, int, int]] = []  # (votes, low, high)
-        low, high = intervals[0]
-        votes = 0
-        for a, b in intervals:
-            if a > high:
-                regions.append((votes, low, high))
-                low, high, votes = a, b, 0
-            high = max(high, b)
-            votes += 1
-        regions.append((votes, low, high))
-        regions.sort(key=lambda r: -r[0])
-        limit = len(text) - length
-        return [
-            (max(0, low), min(limit, high))
-            for _, low, high in regions[:_MAX_REGIONS]
-            if max(0, low) <= min(limit, high)
-        ]
+            hits.append((hit - 2, hit + 2, "start", hit, 0))
+            hits.append((hit - 2, hit + 2, "end", hit + length, 0))
+        if not hits:
+            return [], seed_count
+        hits.sort()
+        groups: list[list[tuple[int, int, str, int, int]]] = [[hits[0]]]
+        high = hits[0][1]
+        for hit in hits[1:]:
+            if hit[0] > high:
+                groups.append([])
+            groups[-1].append(hit)
+            high = max(high, hit[1]) if hit[0] <= high else hit[1]
+        regions = [self._region(group) for group in groups]
+        regions.sort(key=lambda r: -r.votes)
+        return [r for r in regions[:_MAX_REGIONS] if r.start_low <= r.start_high], seed_count
 
-    def _places_in(self, low: int, high: int) -> list[_Place]:
-        """Score every plausible place whose start lies in ``[low, high]``."""
+    def _region(self, group: list[tuple[int, int, str, int, int]]) -> _Region:
+        last_start = len(self.text) - 1
+        starts = [value for _, _, kind, value, _ in group if kind == "start"]
+        ends = [value for _, _, kind, value, _ in group if kind == "end"]
+        slack = _SEED_SLACK
+        if starts:
+            start_low, start_high = min(starts) - slack, max(starts) + slack
+        else:
+            start_low, start_high = min(ends) - self.max_replacement - slack, max(ends) + slack
+        if ends:
+            end_low, end_high = min(ends) - slack, max(ends) + slack
+        else:
+            end_low, end_high = min(starts) - slack, max(starts) + self.max_replacement + slack
+        votes = len({seed for _, _, _, _, seed in group if seed})
+        return _Region(
+            votes,
+            max(1, start_low),
+            min(last_start, start_high),
+            max(1, end_low),
+            min(last_start, end_high),
+        )
+
+    def _places_in(self, region: _Region) -> list[_Place]:
+        """Score the plausible places whose start and end lie in the region's ranges."""
         text, exact = self.text, self.exact
         length = len(exact)
-        end_high = min(len(text), high + self.max_replacement)
+        low, high = region.start_low, region.start_high
+        end_low, end_high = min(region.end_low, low), max(region.end_high, low)
         prefix_fit = self._prefix_fit(low, high)  # index: start - low
-        suffix_fit = self._suffix_fit(low, end_high)  # index: end - low
+        suffix_fit = self._suffix_fit(end_low, end_high)  # index: end - end_low
         places: list[_Place] = []
+
+        def fit_at_end(end: int) -> int | None:
+            return suffix_fit[end - end_low] if end_low <= end <= end_high else None
 
         # Where the exact text stands, the check is already done.
         at = text.find(exact, low, high + length)
         while at >= 0:
-            context = prefix_fit[at - low] + suffix_fit[at + length - low]
-            places.append(self._place(at, at + length, context, self._stands(at, at + length)))
+            suffix = fit_at_end(at + length)
+            if suffix is not None:
+                context = prefix_fit[at - low] + suffix
+                places.append(self._place(at, at + length, context, self._stands(at, at + length)))
             at = text.find(exact, at + 1, high + length)
 
         # Otherwise the best fit of each side, and the other side's best partner for it.
@@ -283,19 +346,20 @@ class _Search:
         for index, fit in enumerate(prefix_fit):
             if fit == best_prefix:
                 start = low + index
-                end_limit = min(end_high, start + self.max_replacement)
-                end = self._best_end(suffix_fit, low, start, end_limit)
-                context = fit + suffix_fit[end - low]
+                first, last = max(start, end_low), min(end_high, start + self.max_replacement)
+                if first > last:
+                    continue
+                end = self._best_end(suffix_fit, end_low, start, first, last)
+                context = fit + suffix_fit[end - end_low]
                 places.append(self._place(start, end, context, self._stands(start, end)))
         best_suffix = max(suffix_fit)
         for index, fit in enumerate(suffix_fit):
             if fit == best_suffix:
-                end = low + index
-                start_low = max(low, end - self.max_replacement)
-                start_high = min(high, end)
-                if start_low > start_high:
+                end = end_low + index
+                first, last = max(low, end - self.max_replacement), min(high, end)
+                if first > last:
                     continue
-                start = self._best_start(prefix_fit, low, start_low, start_high, end)
+                start = self._best_start(prefix_fit, low, first, last, end)
                 context = prefix_fit[start - low] + fit
                 places.append(self._place(start, end, context, self._stands(start, end)))
         return places
@@ -316,11 +380,11 @@ class _Search:
             return False
         return True
 
-    def _best_end(self, suffix_fit: list[int], low: int, start: int, end_limit: int) -> int:
+    def _best_end(self, suffix_fit: list[int], end_low: int, start: int, first: int, last: int) -> int:
         length = len(self.exact)
-        best_end, best_key = start, None
-        for end in range(start, end_limit + 1):
-            key = (suffix_fit[end - low], -abs(end - start - length))
+        best_end, best_key = first, None
+        for end in range(first, last + 1):
+            key = (suffix_fit[end - end_low], -abs(end - start - length))
             if best_key is None or key > best_key:
                 best_end, best_key = end, key
         return best_end
