@@ -1,0 +1,108 @@
+"""Site settings for admins: selectors, origins, members and roles, tokens, the embed snippet."""
+
+import pytest
+from django.urls import reverse
+
+from corrigo.sites.models import ApiToken, Membership, Site, hash_token
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def settings_url(site, name="desk:site-settings", *args):
+    return reverse(name, args=[site.key, *args])
+
+
+def test_admin_saves_selectors_and_language(as_user, admin, site):
+    response = as_user(admin).post(settings_url(site, "desk:site-save"), {
+        "name": "The Courier", "article_selector": "article .body", "ignore_selectors": ".ad, .teaser", "default_language": "uk",
+    })
+    assert response.status_code == 302
+    stored = Site.objects.get(pk=site.pk)
+    assert (stored.article_selector, stored.ignore_selectors, stored.default_language) == ("article .body", ".ad, .teaser", "uk")
+
+
+def test_admin_replaces_allowed_origins(as_user, admin, site):
+    response = as_user(admin).post(settings_url(site, "desk:site-origins"), {"origins": "https://a.example.org/\nhttps://B.example.org:8443\n"})
+    assert response.status_code == 302
+    assert sorted(Site.objects.get(pk=site.pk).origins) == ["https://a.example.org", "https://b.example.org:8443"]
+
+
+def test_bad_origin_is_refused_and_nothing_changes(as_user, admin, site):
+    before = sorted(site.origins)
+    response = as_user(admin).post(settings_url(site, "desk:site-origins"), {"origins": "https://ok.example.org\njavascript:alert(1)"})
+    assert response.status_code == 400
+    assert "Not an http(s) origin: javascript:alert(1)" in response.content.decode()
+    assert sorted(Site.objects.get(pk=site.pk).origins) == before
+
+
+def test_admin_adds_an_existing_user_and_a_new_one(as_user, admin, site):
+    make_user("frida")
+    client = as_user(admin)
+    assert client.post(settings_url(site, "desk:member-add"), {"username": "frida", "role": "viewer"}).status_code == 302
+    response = client.post(settings_url(site, "desk:member-add"), {"username": "gus", "role": "editor", "password": "a fine long password"})
+    assert response.status_code == 302
+    roles = dict(Membership.objects.filter(site=site).values_list("user__username", "role"))
+    assert roles == {"ada": "admin", "frida": "viewer", "gus": "editor"}
+    from django.contrib.auth.models import User
+
+    assert User.objects.get(username="gus").check_password("a fine long password")
+
+
+def test_new_user_needs_a_password(as_user, admin, site):
+    response = as_user(admin).post(settings_url(site, "desk:member-add"), {"username": "hal", "role": "editor"})
+    assert response.status_code == 400
+    assert not Membership.objects.filter(user__username="hal").exists()
+
+
+def test_admin_changes_a_role_and_removes_a_member(as_user, admin, editor, site):
+    client = as_user(admin)
+    assert client.post(settings_url(site, "desk:member-role", editor.pk), {"role": "viewer"}).status_code == 302
+    assert Membership.objects.get(user=editor).role == "viewer"
+    assert client.post(settings_url(site, "desk:member-remove", editor.pk)).status_code == 302
+    assert not Membership.objects.filter(user=editor).exists()
+
+
+def test_the_last_admin_cannot_leave(as_user, admin, site):
+    client = as_user(admin)
+    client.post(settings_url(site, "desk:member-role", admin.pk), {"role": "editor"})
+    client.post(settings_url(site, "desk:member-remove", admin.pk))
+    assert Membership.objects.get(user=admin).role == "admin"
+    messages = [str(m) for m in client.get(settings_url(site)).context["messages"]]
+    assert messages == ["A site needs at least one admin: make someone else admin first."] * 2
+
+
+def test_token_is_shown_once_and_works_until_revoked(as_user, admin, site):
+    client = as_user(admin)
+    response = client.post(settings_url(site, "desk:token-new"), {"name": "newsroom feed"})
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    token = response.context["new_token"]
+    assert token.startswith("crg_") and token in response.content.decode()
+    stored = ApiToken.objects.get()
+    assert stored.digest == hash_token(token) and stored.name == "newsroom feed" and stored.created_by == admin
+    assert not stored.can_see_email
+    # Never again: the settings page shows only its first characters.
+    assert token not in client.get(settings_url(site)).content.decode()
+    api = client.get("/api/v1/cases", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert api.status_code == 200
+
+    assert client.post(settings_url(site, "desk:token-revoke", stored.pk)).status_code == 302
+    assert ApiToken.objects.get().revoked_at is not None
+    assert client.get("/api/v1/cases", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
+def test_token_of_another_site_cannot_be_revoked_here(as_user, admin, site, other_site):
+    from corrigo.sites.services import create_token
+
+    create_token(other_site, "theirs")
+    theirs = ApiToken.objects.get()
+    assert as_user(admin).post(settings_url(site, "desk:token-revoke", theirs.pk)).status_code == 404
+    assert ApiToken.objects.get().revoked_at is None
+
+
+def test_embed_snippet_names_the_site_and_its_selectors(as_user, admin, site):
+    Site.objects.filter(pk=site.pk).update(article_selector="article .body", ignore_selectors=".ad", default_language="uk")
+    html = as_user(admin).get(settings_url(site)).content.decode()
+    assert ('&lt;script async src="http://testserver/widget.js" data-site="courier" data-article="article .body"'
+            ' data-ignore=".ad" data-lang="uk"&gt;&lt;/script&gt;') in html
