@@ -18,6 +18,16 @@ ARTICLE_TEXT = (
 _ids = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_site_cache():
+    """Each test builds its own sites; none may see another test's cached site."""
+    from corrigo.sites.services import forget_cached_sites
+
+    forget_cached_sites()
+    yield
+    forget_cached_sites()
+
+
 @pytest.fixture
 def site(db):
     from corrigo.sites.services import create_site

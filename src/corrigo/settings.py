@@ -74,10 +74,15 @@ TEMPLATES = [
 # SQLite: WAL lets readers run beside the single writer; IMMEDIATE transactions
 # take the write lock up front so concurrent writers queue on the busy timeout
 # instead of failing with "database is locked" when a read upgrades to a write.
+# FULL syncs the WAL on every commit, so an acknowledged report survives a power
+# cut, not only a crash; NORMAL trades that for speed (docs/decisions/0006-intake-sql.md).
+SQLITE_SYNCHRONOUS = os.environ.get("CORRIGO_SQLITE_SYNCHRONOUS", "FULL").upper()
+if SQLITE_SYNCHRONOUS not in {"FULL", "NORMAL", "EXTRA"}:
+    raise ValueError("CORRIGO_SQLITE_SYNCHRONOUS must be FULL, NORMAL or EXTRA")
 SQLITE_OPTIONS = {
     "init_command": (
         "PRAGMA journal_mode=WAL;"
-        "PRAGMA synchronous=FULL;"
+        f"PRAGMA synchronous={SQLITE_SYNCHRONOUS};"
         "PRAGMA foreign_keys=ON;"
     ),
     "transaction_mode": "IMMEDIATE",

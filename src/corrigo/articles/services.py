@@ -1,39 +1,46 @@
-"""Finding an article from what a page says about itself, and recording its texts."""
+"""Finding an article from what a page says about itself, and recording its texts.
+
+Both run on every report, so they are plain SQL (see corrigo.sql).
+"""
 
 import hashlib
+from datetime import datetime
 
 from corrigo.articles.models import Article, ArticleVersion
-from corrigo.sites.models import Site
+from corrigo.sql import fetchone, insert
+
+
+def identity(url: str, canonical_url: str = "", external_id: str = "") -> str:
+    """The CMS id is the most stable name of an article, then its canonical URL, then the page URL."""
+    key = "id:" + external_id if external_id else "url:" + (canonical_url or url)
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def identity_key(url: str, canonical_url: str = "", external_id: str = "") -> str:
-    """The CMS id is the most stable name of an article, then its canonical URL, then the page URL."""
-    if external_id:
-        return "id:" + external_id
-    if canonical_url:
-        return "url:" + canonical_url
-    return "url:" + url
-
-
-def find_or_create_article(
-    site: Site, *, url: str, canonical_url: str = "", external_id: str = "", title: str = ""
-) -> Article:
-    identity = hashlib.sha256(identity_key(url, canonical_url, external_id).encode()).hexdigest()
-    article, created = Article.objects.get_or_create(
-        site=site,
-        identity=identity,
-        defaults={"url": url, "canonical_url": canonical_url, "external_id": external_id, "title": title},
+def upsert_article(site_id: int, *, url: str, canonical_url: str, external_id: str, title: str, now: datetime) -> int:
+    """The article's id, created on first sight; a non-empty title replaces the stored one."""
+    table = Article._meta.db_table
+    row = fetchone(
+        f"INSERT INTO {table} (site_id, identity, url, canonical_url, external_id, title, created_at, updated_at)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+        " ON CONFLICT (site_id, identity) DO UPDATE SET updated_at = excluded.updated_at,"
+        f" title = CASE WHEN excluded.title = '' THEN {table}.title ELSE excluded.title END"
+        " RETURNING id",
+        [site_id, identity(url, canonical_url, external_id), url, canonical_url, external_id, title, now, now],
     )
-    if not created and title and title != article.title:
-        Article.objects.filter(pk=article.pk).update(title=title)
-        article.title = title
-    return article
+    return row[0]
 
 
-def record_version(article: Article, text: str) -> tuple[ArticleVersion, bool]:
-    """Store the text once per article; True when this text was not seen before."""
-    return ArticleVersion.objects.get_or_create(article=article, text_hash=text_hash(text), defaults={"text": text})
+def record_version(article_id: int, text: str, now: datetime) -> tuple[int, bool]:
+    """The id of this text of the article, stored once; True when the text is new."""
+    digest = text_hash(text)
+    row = fetchone(
+        f"SELECT id FROM {ArticleVersion._meta.db_table} WHERE article_id = %s AND text_hash = %s", [article_id, digest]
+    )
+    if row is not None:
+        return row[0], False
+    values = {"article_id": article_id, "text": text, "text_hash": digest, "created_at": now}
+    return insert(ArticleVersion, values, returning=True), True

@@ -15,7 +15,7 @@ from corrigo.reports.models import Case, CaseStatus, Report
 from corrigo.reports.schemas import UNSTORABLE, ReportIn, cross_field_errors
 from corrigo.reports.services import submit_report
 from corrigo.sites.models import ApiToken, Site
-from corrigo.sites.services import origin_allowed, origin_allowed_anywhere, token_for
+from corrigo.sites.services import intake_site, origin_allowed, origin_allowed_anywhere, token_for
 
 router = Router(tags=["reports"])
 
@@ -91,9 +91,10 @@ def submit(request: HttpRequest) -> HttpResponse:
     site = None
     try:
         report = _read_report(request)
-        site = Site.objects.filter(key=report.site).first()
-        if site is None:
+        entry = intake_site(report.site)
+        if entry is None:
             raise ApiError(404, "unknown_site", f"There is no site {report.site!r}.")
+        site = entry.site
         if origin is not None and not origin_allowed(site, origin):
             raise ApiError(403, "origin_not_allowed", "This page's origin may not send reports for this site.")
         if errors := cross_field_errors(report):
@@ -104,7 +105,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             origin_allowed(site, origin) if site is not None else origin_allowed_anywhere(origin)
         )
         return _cors(exc.response(), origin if allowed else None)
-    body = {"id": submission.report.uid, "status": "received"}
+    body = {"id": submission.uid, "status": "received"}
     return _cors(JsonResponse(body, status=201 if submission.created else 200), origin)
 
 

@@ -1,5 +1,8 @@
 """Site rules shared by the API, the desk and the CLI: origins, memberships, tokens."""
 
+import time
+from dataclasses import dataclass
+
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
@@ -16,9 +19,42 @@ def normalise_origin(value: str) -> str | None:
         return None
 
 
+@dataclass(frozen=True)
+class IntakeSite:
+    site: Site
+    origins: frozenset[str]
+    expires: float
+
+
+# Every report looks its site up; each process keeps sites for a few seconds, so a
+# change of origins in the desk reaches all app processes within SITE_CACHE_SECONDS.
+SITE_CACHE_SECONDS = 5.0
+_site_cache: dict[str, IntakeSite] = {}
+
+
+def intake_site(key: str) -> IntakeSite | None:
+    cached = _site_cache.get(key)
+    if cached is not None and cached.expires > time.monotonic():
+        return cached
+    site = Site.objects.filter(key=key).first()
+    if site is None:
+        _site_cache.pop(key, None)
+        return None
+    entry = IntakeSite(site, frozenset(site.allowed_origins.values_list("origin", flat=True)), time.monotonic() + SITE_CACHE_SECONDS)
+    if len(_site_cache) > 10_000:  # keys come from the network: keep the cache bounded
+        _site_cache.clear()
+    _site_cache[key] = entry
+    return entry
+
+
+def forget_cached_sites() -> None:
+    _site_cache.clear()
+
+
 def origin_allowed(site: Site, origin: str) -> bool:
+    entry = intake_site(site.key)
     normal = normalise_origin(origin)
-    return normal is not None and AllowedOrigin.objects.filter(site=site, origin=normal).exists()
+    return entry is not None and normal is not None and normal in entry.origins
 
 
 def origin_allowed_anywhere(origin: str) -> bool:
@@ -43,6 +79,7 @@ def set_origins(site: Site, origins: list[str]) -> list[str]:
             raise ValueError(f"{value!r} is not an http(s) origin")
         if origin not in normal:
             normal.append(origin)
+    forget_cached_sites()
     site.allowed_origins.exclude(origin__in=normal).delete()
     existing = set(site.allowed_origins.values_list("origin", flat=True))
     AllowedOrigin.objects.bulk_create([AllowedOrigin(site=site, origin=o) for o in normal if o not in existing])

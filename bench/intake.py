@@ -1,0 +1,144 @@
+"""Intake throughput: `corrigo serve` (2 workers) on SQLite, against its own cheapest endpoint.
+
+Starts a fresh server on a temporary data folder, then drives it with wrk (Debian's
+package): first GET /api/v1/health (the framework's ceiling), then POST
+/api/v1/reports with real article bodies from ../shared/data/pages and a fresh
+client_report_id per request. Prints requests per second, p50 and p99 for both, the
+ratio, and checks that every acknowledged report is in the database.
+
+    python bench/intake.py [--seconds 15] [--connections 8] [--database-url URL]
+"""
+
+import argparse
+import json
+import os
+import random
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+SHARED_DATA = Path(os.environ.get("CORRIGO_SHARED_DATA", BENCH.parent.parent / "shared" / "data"))
+PAGES = SHARED_DATA / "pages" / "pages.jsonl"
+ORIGIN = "https://bench.example"
+
+
+def article_bodies() -> list[tuple[str, str]]:
+    rows = [json.loads(line) for line in PAGES.read_text().splitlines()]
+    return [(row["url"], row["article_body"]) for row in rows if row.get("article_body") and len(row["article_body"]) > 800]
+
+
+def report_bodies(count: int, seed: int = 7) -> list[str]:
+    """Reports on a few popular articles: a word or a phrase, sometimes with a comment."""
+    rng = random.Random(seed)
+    bodies = []
+    articles = article_bodies()
+    for _ in range(count):
+        url, text = rng.choice(articles)
+        words = [m.span() for m in re.finditer(r"\S+", text)]
+        first = rng.randrange(len(words) - 4)
+        start, end = words[first][0], words[first + rng.choice([0, 0, 1, 3])][1]
+        body = {
+            "site": "bench",
+            "url": url + "?utm_source=bench",
+            "title": "Benchmark article",
+            "quote": {"exact": text[start:end], "prefix": text[max(0, start - 32) : start], "suffix": text[end : end + 32], "start": start, "end": end},
+            "article_text": text,
+            "suggestion": "a better wording",
+            "category": rng.choice(["typo", "fact", "other"]),
+            "language": "en",
+            "client_report_id": "__ID__",
+        }
+        if rng.random() < 0.3:
+            body["comment"] = "This looks wrong to me; the figure was different in yesterday's story."
+        bodies.append(json.dumps(body, ensure_ascii=False))
+    return bodies
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def corrigo(env: dict, *args: str) -> str:
+    return subprocess.run([sys.executable, "-m", "corrigo", *args], env=env, check=True, capture_output=True, text=True).stdout
+
+
+def wrk(url: str, seconds: int, connections: int, script: Path, env: dict) -> dict:
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script), url],
+        env=env, capture_output=True, text=True,
+    )
+    if "JSON " not in out.stdout:
+        raise SystemExit(f"wrk failed: {out.stdout}{out.stderr}")
+    out = out.stdout
+    return json.loads(out.split("JSON ", 1)[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--database-url", help="PostgreSQL instead of SQLite (the database must exist and be empty)")
+    args = parser.parse_args()
+
+    data = Path(tempfile.mkdtemp(prefix="corrigo-bench-"))
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CORRIGO_DEMO"}}
+    env.update(CORRIGO_DATA=str(data), CORRIGO_ALLOWED_HOSTS="127.0.0.1")
+    if args.database_url:
+        env["DATABASE_URL"] = args.database_url
+    corrigo(env, "migrate")
+    corrigo(env, "createsite", "bench", "--origin", ORIGIN)
+    bodies_file = data / "bodies.jsonl"
+    bodies_file.write_text("\n".join(report_bodies(2000)) + "\n")
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "corrigo", "serve", "--port", str(port), "--workers", str(args.workers)],
+        env=env, stdout=subprocess.DEVNULL, stderr=(data / "server.log").open("w"),
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/api/v1/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise SystemExit(f"the server did not start; see {data / 'server.log'}")
+        wrk_env = dict(env, CORRIGO_BENCH_BODIES=str(bodies_file))
+        wrk(base + "/api/v1/health", 3, args.connections, BENCH / "health_wrk.lua", wrk_env)  # warm up
+        ceiling = wrk(base + "/api/v1/health", args.seconds, args.connections, BENCH / "health_wrk.lua", wrk_env)
+        intake = wrk(base, args.seconds, args.connections, BENCH / "intake_wrk.lua", wrk_env)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    if args.database_url:
+        stored = None
+    else:
+        with sqlite3.connect(data / "corrigo.sqlite3") as db:
+            stored = db.execute("select count(*) from reports_report").fetchone()[0]
+    acknowledged = intake["requests"] - intake["non2xx"] - intake["errors"]
+    print(f"database: {'PostgreSQL' if args.database_url else 'SQLite'}; {args.workers} workers; wrk -t1 -c{args.connections} -d{args.seconds}s")
+    print("| endpoint | requests/s | p50 ms | p99 ms | non-2xx |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    print(f"| GET /api/v1/health (ceiling) | {ceiling['rps']:.0f} | {ceiling['p50_ms']:.2f} | {ceiling['p99_ms']:.2f} | {ceiling['non2xx']} |")
+    print(f"| POST /api/v1/reports | {intake['rps']:.0f} | {intake['p50_ms']:.2f} | {intake['p99_ms']:.2f} | {intake['non2xx']} |")
+    print(f"intake / ceiling: {intake['rps'] / ceiling['rps']:.0%} (target ≥ 60 %)")
+    if stored is not None:
+        # wrk counts a request cut off at the end of the run as an error, so stored may exceed acknowledged by a few.
+        print(f"acknowledged {acknowledged}, stored {stored}: {'ok' if stored >= acknowledged else 'LOST REPORTS'}")
+
+
+if __name__ == "__main__":
+    main()

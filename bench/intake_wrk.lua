@@ -1,0 +1,24 @@
+-- wrk script for bench/intake.py: POSTs pre-built report bodies, each with a fresh client_report_id.
+local bodies = {}
+for line in io.lines(os.getenv("CORRIGO_BENCH_BODIES")) do bodies[#bodies + 1] = line end
+local counter = 0
+local threads = 0
+
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+
+function request()
+  counter = counter + 1
+  local body = bodies[(counter % #bodies) + 1]
+  body = body:gsub("__ID__", string.format("w%d-%010d", tid, counter), 1)
+  return wrk.format("POST", "/api/v1/reports",
+    {["Content-Type"] = "text/plain", ["Origin"] = "https://bench.example"}, body)
+end
+
+function done(summary, latency, requests)
+  io.write(string.format("JSON {\"requests\": %d, \"non2xx\": %d, \"errors\": %d, \"rps\": %.1f, \"p50_ms\": %.2f, \"p99_ms\": %.2f}\n",
+    summary.requests, summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
