@@ -123,8 +123,9 @@ def shared_page_ids() -> list[str]:
 
 
 def shared_page(page_id: str) -> str:
-    # Served as UTF-8 and parsed as UTF-8 on the server side: both read the same characters.
-    return (SHARED_PAGES / f"{page_id}.html").read_bytes().decode("utf-8", errors="replace")
+    # Served as UTF-8 and read as UTF-8 here. A byte order mark is dropped, as browsers
+    # drop it while decoding; left in, it would be text before <html> to a parser.
+    return (SHARED_PAGES / f"{page_id}.html").read_bytes().decode("utf-8-sig", errors="replace")
 
 
 def shared_page_meta() -> dict[str, dict]:
