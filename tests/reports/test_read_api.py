@@ -121,7 +121,10 @@ def test_it_lists_cases_with_counts(client, site, token):
     assert case["status"] == "open"
     assert case["quote"]["exact"] == "Augest"
     assert case["article"]["url"] == "https://news.example.org/2026/ferry"
-    assert case["anchor"] is None
+    # A new case is anchored where the reader saw it: the article's latest text.
+    anchor = case["anchor"]
+    assert (anchor["status"], anchor["start"], anchor["end"]) == ("unchanged", case["quote"]["start"], case["quote"]["end"])
+    assert anchor["version_id"] == Case.objects.get().version_id
 
 
 def test_cases_filter_by_status(client, site, token):

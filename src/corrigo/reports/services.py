@@ -13,9 +13,11 @@ from datetime import datetime
 from django.db import IntegrityError, connection
 from django.utils import timezone
 
+from corrigo.articles.models import ArticleVersion
 from corrigo.articles.services import record_version, upsert_article
 from corrigo.reports.models import Case, CaseStatus, Category, Report, new_report_uid
 from corrigo.reports.priority import case_priority
+from corrigo.reports.reanchoring import anchor_case, reanchor_open_cases
 from corrigo.reports.schemas import MAX_CONTEXT, ReportIn
 from corrigo.sites.models import Site
 from corrigo.sql import execute, fetchone, insert, write_transaction
@@ -33,18 +35,19 @@ class Submission:
 
 @dataclass
 class Filing:
-    """What the case needs to know about a report: where it is and what it says."""
+    """What filing under a case needs to know about a report: where it is and what it says."""
 
     site_id: int
     article_id: int
-    version_id: int | None
-    exact: str
-    prefix: str
-    suffix: str
-    start: int | None
-    end: int | None
+    latest_version_id: int | None
     category: str
     at: datetime
+    version_id: int | None = None
+    exact: str = ""
+    prefix: str = ""
+    suffix: str = ""
+    start: int | None = None
+    end: int | None = None
 
 
 def submit_report(site: Site, data: ReportIn) -> Submission:
@@ -67,14 +70,18 @@ def submit_report(site: Site, data: ReportIn) -> Submission:
 
 def _store(site: Site, data: ReportIn) -> Submission:
     now = timezone.now()
-    article_id = upsert_article(
+    article_id, latest_version_id = upsert_article(
         site.pk, url=data.url, canonical_url=data.canonical_url or "", external_id=data.article_id or "",
         title=data.title or "", now=now,
     )
-    filing = Filing(site.pk, article_id, None, "", "", "", None, None, data.category or "", now)
+    filing = Filing(site.pk, article_id, latest_version_id, data.category or "", now)
     if data.quote is not None:
         text, quote = data.article_text or "", data.quote
-        filing.version_id, _ = record_version(article_id, text, now)
+        filing.version_id, new_text = record_version(article_id, text, now)
+        if new_text:
+            # Before this report is filed, so that it meets its case where the passage is now.
+            reanchor_open_cases(article_id, filing.version_id, text, now)
+            filing.latest_version_id = filing.version_id
         # The context is taken from the text itself, so it is right whatever the client sent.
         filing.exact = quote.exact
         filing.prefix = text[max(0, quote.start - MAX_CONTEXT) : quote.start]
@@ -96,8 +103,9 @@ def _store(site: Site, data: ReportIn) -> Submission:
 def file_under_case(filing: Filing) -> int:
     """The open case about the same passage (its id), or a new one.
 
-    For now "the same passage" means overlapping offsets in the same article
-    version; re-anchoring extends it across versions.
+    "The same passage" means overlapping spans in one text of the article: the
+    span a case was reported on, in its own version, or the span it was last
+    re-anchored to, in the latest version.
     """
     row = None
     if filing.start is not None:
@@ -107,18 +115,15 @@ def file_under_case(filing: Filing) -> int:
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         row = fetchone(
             f"SELECT id, category, report_count FROM {Case._meta.db_table}"
-            f" WHERE article_id = %s AND status = %s AND version_id = %s AND {q('start')} < %s AND {q('end')} > %s"
+            " WHERE article_id = %s AND status = %s"
+            f" AND ((version_id = %s AND {q('start')} < %s AND {q('end')} > %s)"
+            "  OR (anchor_version_id = %s AND anchor_start < %s AND anchor_end > %s))"
             f" ORDER BY created_at LIMIT 1{lock}",
-            [filing.article_id, CaseStatus.OPEN, filing.version_id, filing.end, filing.start],
+            [filing.article_id, CaseStatus.OPEN, filing.version_id, filing.end, filing.start,
+             filing.version_id, filing.end, filing.start],
         )
     if row is None:
-        return insert(Case, {
-            "site_id": filing.site_id, "article_id": filing.article_id, "status": CaseStatus.OPEN,
-            "category": filing.category, "version_id": filing.version_id, "exact": filing.exact,
-            "prefix": filing.prefix, "suffix": filing.suffix, "start": filing.start, "end": filing.end,
-            "anchor_status": "", "report_count": 1, "last_reported_at": filing.at,
-            "priority": case_priority(1, filing.category, filing.at), "created_at": filing.at, "updated_at": filing.at,
-        }, returning=True)
+        return _open_case(filing)
     case_id, category, count = row
     if SEVERITY[filing.category] > SEVERITY[category]:
         category = filing.category
@@ -129,3 +134,26 @@ def file_under_case(filing: Filing) -> int:
         [count, category, filing.at, filing.at, case_priority(count, category, filing.at), case_id],
     )
     return case_id
+
+
+def _open_case(filing: Filing) -> int:
+    case = Case(
+        site_id=filing.site_id, article_id=filing.article_id, category=filing.category,
+        version_id=filing.version_id, exact=filing.exact, prefix=filing.prefix, suffix=filing.suffix,
+        start=filing.start, end=filing.end,
+    )
+    if filing.start is not None and filing.latest_version_id is not None:
+        # Usually the reader saw the latest text; otherwise look for the passage in it now.
+        latest_text = "" if filing.latest_version_id == filing.version_id else (
+            ArticleVersion.objects.values_list("text", flat=True).get(pk=filing.latest_version_id)
+        )
+        anchor_case(case, filing.latest_version_id, latest_text, filing.at)
+    return insert(Case, {
+        "site_id": case.site_id, "article_id": case.article_id, "status": CaseStatus.OPEN,
+        "category": case.category, "version_id": case.version_id, "exact": case.exact,
+        "prefix": case.prefix, "suffix": case.suffix, "start": case.start, "end": case.end,
+        "anchor_status": case.anchor_status, "anchor_version_id": case.anchor_version_id,
+        "anchor_start": case.anchor_start, "anchor_end": case.anchor_end, "anchor_checked_at": case.anchor_checked_at,
+        "report_count": 1, "last_reported_at": filing.at, "priority": case_priority(1, case.category, filing.at),
+        "created_at": filing.at, "updated_at": filing.at,
+    }, returning=True)
