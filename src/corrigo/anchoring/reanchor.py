@@ -31,14 +31,15 @@ import math
 from dataclasses import dataclass
 
 from corrigo.anchoring.fuzzy import distances_ending_at
-from corrigo.anchoring.quote import CONTEXT_LENGTH, Reanchored, TextQuote
+from corrigo.anchoring.quote import CONTEXT_LENGTH, Reanchored, Status, TextQuote
 
 #: Minimum evidence of an accepted place, as a share of the context available.
 FLOOR = 0.6
-#: Two places this strong (share of context) that cannot be told apart are "ambiguous";
-#: weaker ties are chance likeness, so the passage is "gone".
+#: A best place this strong (share of context) that cannot be told apart from another
+#: acceptable place is "ambiguous"; a weaker tie is chance likeness: "gone".
 STRONG = 0.75
-#: Lead the best place needs over the best other place when its context fits perfectly…
+#: Lead the best place needs over the best other place when its context fits perfectly
+#: (scaled down for quotes with less than 64 code points of context)…
 MARGIN_AT_PERFECT = 3.0
 #: …plus this much for every context code point it misses.
 MARGIN_PER_MISS = 0.25
@@ -61,6 +62,7 @@ _SEED_STEP = 3
 _MAX_SEED_HITS = 24  # a piece of context found more often than this says nothing
 _MAX_EXACT_SEEDS = 64
 _MAX_REGIONS = 5
+_NEAR_OLD_OFFSET = 4096
 _SEED_SLACK = 6
 
 # Text-boundary markers (Unicode noncharacters): a quote taken at the very start of the
@@ -127,23 +129,29 @@ class _Search:
         located = max(places, key=lambda p: (p.rank, p.exact))
         found = self._check(located, places)
         rival = max(
-            (
-                p.rank
-                for p in places
-                if not self._same_place(p, located) and not self._same_place(p, found)
-            ),
-            default=0.0,
+            (p for p in places if not self._same_place(p, located) and not self._same_place(p, found)),
+            key=lambda p: p.rank,
+            default=None,
         )
         self.decision = (located, found, rival)  # kept for diagnostics
-        score = located.context / self.context_length if self.context_length else 0.0
-        evidence = located.context + (self.exact_bonus if located.exact else 0.0)
-        if evidence < FLOOR * self.context_length:
+        context = self.context_length
+        score = located.context / context if context else 0.0
+        if self._evidence(located) < FLOOR * context:
             return Reanchored("gone", None, None, None, round(score, 3))
-        needed = MARGIN_AT_PERFECT + MARGIN_PER_MISS * (self.context_length - located.context)
-        if located.rank - rival < needed:
-            status = "ambiguous" if rival >= STRONG * self.context_length else "gone"
-            return Reanchored(status, None, None, None, round(score, 3))
-        return self._answer(found.start, found.end, score)
+        needed = MARGIN_AT_PERFECT * min(1.0, context / (2 * CONTEXT_LENGTH)) + MARGIN_PER_MISS * (
+            context - located.context
+        )
+        if rival is not None and located.rank - rival.rank < needed:
+            # Two places that both fit well are a tie; a weak best place is no place.
+            both_fit = (
+                self._evidence(located) >= STRONG * context
+                and self._evidence(rival) >= FLOOR * context
+            )
+            return Reanchored("ambiguous" if both_fit else "gone", None, None, None, round(score, 3))
+        return self._answer(found, score)
+
+    def _evidence(self, place: _Place) -> float:
+        return place.context + (self.exact_bonus if place.exact else 0.0)
 
     def _check(self, located: _Place, places: list[_Place]) -> _Place:
         """Prefer the exact text where it stands at the located place.
@@ -179,10 +187,10 @@ class _Search:
             a.end - a.start, b.end - b.start
         )
 
-    def _answer(self, start: int, end: int, score: float) -> Reanchored:
-        found = self.text[start:end]
-        status = "unchanged" if found == self.exact else "changed"
-        return Reanchored(status, start - 1, end - 1, found, round(score, 3))
+    def _answer(self, place: _Place, score: float) -> Reanchored:
+        status: Status = "unchanged" if place.exact else "changed"
+        found = self.text[place.start : place.end]
+        return Reanchored(status, place.start - 1, place.end - 1, found, round(score, 3))
 
     # -- fast paths: the whole context found once, with no rival possible ---------------
 
@@ -192,8 +200,9 @@ class _Search:
         at = text.find(whole)
         if at >= 0 and text.find(whole, at + 1) < 0:
             start = at + len(prefix)
+            end = start + len(self.exact)
             if self._distance_penalty(start) <= 1 and self._no_close_rival():
-                return self._answer(start, start + len(self.exact), 1.0)
+                return self._answer(self._place(start, end, self.context_length, True), 1.0)
         if not prefix or not suffix:
             return None
         prefix_at = text.find(prefix)
@@ -204,7 +213,8 @@ class _Search:
         if suffix_at < 0 or self.exact in text[start:suffix_at]:
             return None
         if self._distance_penalty(start) <= 1 and self._no_close_rival():
-            return self._answer(start, suffix_at, 1.0)
+            exact = self._stands(start, suffix_at)
+            return self._answer(self._place(start, suffix_at, self.context_length, exact), 1.0)
         return None
 
     def _no_close_rival(self) -> bool:
@@ -280,7 +290,7 @@ class _Search:
             for hit in found:
                 end = hit - offset
                 hits.append((end - reach - _SEED_SLACK, end + _SEED_SLACK, "end", end, seed_count))
-        for hit in _find_all(text, self.exact, _MAX_EXACT_SEEDS):
+        for hit in self._exact_seeds():
             hits.append((hit - 2, hit + 2, "start", hit, 0))
             hits.append((hit - 2, hit + 2, "end", hit + length, 0))
         if not hits:
@@ -296,6 +306,22 @@ class _Search:
         regions = [self._region(group) for group in groups]
         regions.sort(key=lambda r: -r.votes)
         return [r for r in regions[:_MAX_REGIONS] if r.start_low <= r.start_high], seed_count
+
+    def _exact_seeds(self) -> list[int]:
+        """Where the exact text stands; when it stands too often, the places nearest the old offset."""
+        text, exact = self.text, self.exact
+        hits = _find_all(text, exact, _MAX_EXACT_SEEDS)
+        if hits or self.old_start is None or exact not in text:
+            return hits
+        low = max(0, self.old_start - _NEAR_OLD_OFFSET)
+        high = self.old_start + _NEAR_OLD_OFFSET
+        near: list[int] = []
+        at = text.find(exact, low, high + len(exact))
+        while at >= 0:
+            near.append(at)
+            at = text.find(exact, at + 1, high + len(exact))
+        near.sort(key=lambda hit: abs(hit - self.old_start))
+        return near[:_MAX_EXACT_SEEDS]
 
     def _region(self, group: list[tuple[int, int, str, int, int]]) -> _Region:
         last_start = len(self.text) - 1
@@ -442,7 +468,9 @@ def _is_word_char(char: str) -> bool:
 def _seeds(side: str) -> list[tuple[int, str]]:
     """Short pieces of a context side, with their offsets, to look for verbatim."""
     if len(side) <= _SEED_LENGTH:
-        return [(0, side)] if len(side) >= 3 else []
+        # A boundary marker is found once at most, so even a short side is a seed then.
+        useful = len(side) >= 3 or _TEXT_START in side or _TEXT_END in side
+        return [(0, side)] if useful else []
     offsets = list(range(0, len(side) - _SEED_LENGTH + 1, _SEED_STEP))
     if offsets[-1] != len(side) - _SEED_LENGTH:
         offsets.append(len(side) - _SEED_LENGTH)
