@@ -1,5 +1,6 @@
 """Canonical page URLs: the same article reached through tracking links is one article."""
 
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that only say where a click came from, never which page it is.
@@ -10,6 +11,7 @@ TRACKING_PARAMS = frozenset(
 TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 MAX_URL_LENGTH = 2048
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
 class InvalidURL(ValueError):
@@ -20,7 +22,7 @@ def canonical_url(raw: str) -> str:
     """Drop the fragment, tracking parameters and default port; lower-case scheme and host."""
     if len(raw) > MAX_URL_LENGTH:
         raise InvalidURL(f"URL is longer than {MAX_URL_LENGTH} characters.")
-    if any(ch.isspace() or ord(ch) < 32 for ch in raw):
+    if _SPACE_OR_CONTROL.search(raw):
         raise InvalidURL("URL contains whitespace or control characters.")
     try:
         parts = urlsplit(raw)
