@@ -1,0 +1,134 @@
+"""An editor's day in the desk, in Chromium: log in, filter, open, fix, merge, bulk spam, keyboard only."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from corrigo.reports.models import Case, CaseEvent, CaseStatus
+from tests.conftest import make_user
+from tests.desk.conftest import report
+
+pytestmark = pytest.mark.browser
+PASSWORD = "a long test password"
+ROWS = "[data-queue] > li.case"
+
+
+@pytest.fixture
+def desk(live_server, settings, transactional_db, site):
+    # The live server speaks plain http; production cookies would be Secure.
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    make_user("eddie", site, "editor")
+    return live_server
+
+
+def log_in(page: Page, server, username="eddie"):
+    page.goto(f"{server.url}/desk/")
+    expect(page).to_have_url(re.compile(r"/desk/login/\?next=/desk/$"))
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Log in')")
+    expect(page).to_have_url(f"{server.url}/desk/")
+
+
+def cases(*words_and_categories):
+    return [report(exact=word, category=category).case_id for word, category in words_and_categories]
+
+
+def test_log_in_filter_open_and_mark_fixed(page: Page, desk):
+    typo, fact = cases(("Augest", "typo"), ("islanders", "fact"))
+    log_in(page, desk)
+    expect(page.locator(ROWS)).to_have_count(2)
+
+    page.select_option("select[name=category]", "typo")  # htmx swaps the results in place
+    expect(page.locator(ROWS)).to_have_count(1)
+    expect(page.locator(ROWS).first).to_have_attribute("data-case-id", str(typo))
+    expect(page).to_have_url(re.compile(r"category=typo"))
+
+    page.click(f"#case-{typo} [data-open]")
+    expect(page).to_have_url(f"{desk.url}/desk/cases/{typo}/")
+    expect(page.locator("mark#passage")).to_have_text("Augest")
+    page.click(".outcomes button:has-text('Fixed')")
+    expect(page.locator("h1 + .badges .status")).to_have_text("Fixed")
+    expect(page.locator(".log .event-status")).to_contain_text("eddie changed status: open → fixed")
+    assert Case.objects.get(pk=typo).status == CaseStatus.FIXED
+    assert Case.objects.get(pk=fact).status == CaseStatus.OPEN
+
+
+def test_merge_two_cases(page: Page, desk):
+    survivor, duplicate = cases(("Augest", "typo"), ("islanders", "fact"))
+    log_in(page, desk)
+    page.goto(f"{desk.url}/desk/cases/{duplicate}/")
+    expect(page.locator(".others")).to_contain_text(f"#{survivor}")
+    page.fill("input[name=into]", str(survivor))
+    page.click("button:has-text('Merge')")
+    expect(page).to_have_url(f"{desk.url}/desk/cases/{survivor}/")
+    expect(page.locator(".messages")).to_contain_text(f"Case {duplicate} merged into case {survivor}.")
+    expect(page.locator("li.report")).to_have_count(2)
+    merged = Case.objects.get(pk=duplicate)
+    assert (merged.status, merged.duplicate_of_id, merged.report_count) == (CaseStatus.DUPLICATE, survivor, 0)
+    assert Case.objects.get(pk=survivor).report_count == 2
+
+
+def test_bulk_mark_spam(page: Page, desk):
+    a, b, c = cases(("Augest", "typo"), ("islanders", "other"), ("ferry", "other"))
+    log_in(page, desk)
+    page.check(f"#case-{a} input.pick")
+    page.check(f"#case-{c} input.pick")
+    page.select_option("#bulk select[name=outcome]", "spam")
+    page.click("#bulk button:has-text('Apply')")
+    expect(page.locator(".messages")).to_contain_text("Marked 2 cases spam.")
+    expect(page.locator(ROWS)).to_have_count(1)
+    expect(page.locator("[data-status-tab=spam] .count")).to_have_text("2")
+    assert dict(Case.objects.values_list("pk", "status")) == {a: "spam", b: "open", c: "spam"}
+    assert CaseEvent.objects.filter(after="spam").count() == 2
+
+
+def test_keyboard_only_triage(page: Page, desk):
+    # Highest priority first: fact, then typo, then other.
+    first, second, third = cases(("islanders", "fact"), ("Augest", "typo"), ("ferry", "other"))
+    log_in(page, desk)
+    rows = page.locator(ROWS)
+    expect(rows).to_have_count(3)
+
+    page.keyboard.press("?")
+    expect(page.locator("#shortcuts")).to_be_visible()
+    expect(page.locator("#shortcuts")).to_contain_text("mark fixed")
+    page.keyboard.press("Escape")
+    expect(page.locator("#shortcuts")).to_be_hidden()
+
+    page.keyboard.press("j")
+    expect(rows.nth(0)).to_have_class(re.compile(r"\bcurrent\b"))
+    page.keyboard.press("f")
+    expect(page.locator(f"#case-{first}")).to_have_attribute("data-status", "fixed")
+    page.keyboard.press("j")
+    expect(page.locator(f"#case-{second}")).to_have_class(re.compile(r"\bcurrent\b"))
+    page.keyboard.press("n")
+    expect(page.locator(f"#case-{second}")).to_have_attribute("data-status", "not_error")
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    page.keyboard.press("j")
+    page.keyboard.press("o")
+    expect(page).to_have_url(f"{desk.url}/desk/cases/{third}/")
+    page.keyboard.press("f")
+    expect(page.locator("h1 + .badges .status")).to_have_text("Fixed")
+    page.keyboard.press("u")
+    expect(page).to_have_url(f"{desk.url}/desk/")
+
+    assert dict(Case.objects.values_list("pk", "status")) == {first: "fixed", second: "not_error", third: "fixed"}
+    assert CaseEvent.objects.filter(actor_name="eddie", action="status").count() == 3
+
+
+def test_viewer_sees_no_buttons_and_keys_do_nothing(page: Page, desk, site):
+    (only,) = cases(("Augest", "typo"))
+    make_user("vera", site, "viewer")
+    log_in(page, desk, "vera")
+    expect(page.locator(ROWS)).to_have_count(1)
+    expect(page.locator("button:has-text('Fixed')")).to_have_count(0)
+    page.keyboard.press("j")
+    page.keyboard.press("f")
+    page.keyboard.press("o")
+    expect(page).to_have_url(f"{desk.url}/desk/cases/{only}/")
+    page.keyboard.press("f")
+    expect(page.locator(".actions")).to_have_count(0)
+    assert Case.objects.get(pk=only).status == CaseStatus.OPEN
