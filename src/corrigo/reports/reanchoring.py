@@ -7,8 +7,7 @@ version, when), where the desk and the read API show it.
 
 from datetime import datetime
 
-from corrigo.anchoring.quote import TextQuote
-from corrigo.anchoring.reanchor import reanchor
+from corrigo.anchoring import TextQuote, reanchor
 from corrigo.reports.models import AnchorStatus, Case, CaseStatus
 
 ANCHOR_FIELDS = ["anchor_status", "anchor_start", "anchor_end", "anchor_version", "anchor_checked_at"]
