@@ -57,6 +57,7 @@ def long_article(data: Path, words_wanted: int, rng: random.Random) -> str:
     for page in sorted((data / "pages").glob("*.html")):
         text = article_text(page.read_text(encoding="utf-8", errors="replace"), "body")
         paragraphs.extend(p for p in text.split("\n") if len(p) > 80)
+    paragraphs = list(dict.fromkeys(paragraphs))  # pages repeat some paragraphs
     rng.shuffle(paragraphs)
     out, count = [], 0
     while count < words_wanted:

@@ -201,7 +201,7 @@ class _Search:
         if at >= 0 and text.find(whole, at + 1) < 0:
             start = at + len(prefix)
             end = start + len(self.exact)
-            if self._distance_penalty(start) <= 1 and self._no_close_rival():
+            if self._beyond_rivals(start):
                 return self._answer(self._place(start, end, self.context_length, True), 1.0)
         if not prefix or not suffix:
             return None
@@ -212,29 +212,41 @@ class _Search:
         suffix_at = text.find(suffix, start, start + self.max_replacement + len(suffix))
         if suffix_at < 0 or self.exact in text[start:suffix_at]:
             return None
-        if self._distance_penalty(start) <= 1 and self._no_close_rival():
+        if self._beyond_rivals(start):
             exact = self._stands(start, suffix_at)
             return self._answer(self._place(start, suffix_at, self.context_length, exact), 1.0)
         return None
 
-    def _no_close_rival(self) -> bool:
-        """True when no other place can match the context with three edits or fewer.
+    def _beyond_rivals(self, start: int) -> bool:
+        """True when the whole context, found at ``start``, leads any other place by the margin.
 
-        With at most three edits, one of the four halves of prefix and suffix is intact
-        at that place; if each half occurs once in the text, that place is ours. Any
-        other place then trails by at least four points, and ours lost at most one to
-        its distance from the old offset: the margin at a perfect fit (3) holds.
+        With at most ``k`` edits, one of ``k + 1`` pieces of the context is intact at a
+        place; if each piece occurs once in the text, that place is ours. Any other place
+        then misses at least ``k + 1`` context code points, and ours lost no more than its
+        distance penalty: it leads by ``k + 1 - penalty``, which must reach the margin at
+        a perfect fit. Halves (k = 3) do when the place is near the old offset; quarters
+        (k = 7) do wherever it is.
         """
+        penalty = self._distance_penalty(start)
+        for parts in (2, 4):
+            pieces = self._unique_pieces(parts)
+            if pieces and pieces - penalty >= MARGIN_AT_PERFECT:
+                return True
+        return False
+
+    def _unique_pieces(self, parts: int) -> int:
+        """How many pieces prefix and suffix make, cut in ``parts`` each; 0 if one recurs."""
         text = self.text
+        count = 0
         for side in (self.prefix, self.suffix):
-            half = len(side) // 2
-            for piece in (side[:half], side[half:]):
-                if not piece:
-                    continue
+            size = max(1, -(-len(side) // parts))
+            for offset in range(0, len(side), size):
+                piece = side[offset : offset + size]
                 first = text.find(piece)
                 if first < 0 or text.find(piece, first + 1) >= 0:
-                    return False
-        return True
+                    return 0
+                count += 1
+        return count
 
     # -- the search -------------------------------------------------------------------
 
