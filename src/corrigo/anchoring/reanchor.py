@@ -58,7 +58,7 @@ EXACT_TOLERANCE = 8
 EXACT_BONUS_CAP = 12.0
 
 _SEED_LENGTH = 6
-_SEED_STEP = 3
+_SEED_STEP = 6
 _MAX_SEED_HITS = 24  # a piece of context found more often than this says nothing
 _MAX_EXACT_SEEDS = 64
 _MAX_REGIONS = 5
@@ -262,8 +262,9 @@ class _Search:
         best_rank = None
         best_context = 0
         for region in regions:
-            # A one-character edit kills the two seeds over it (6 long, 3 apart), so
-            # each seed missing here stands for at least half a context code point lost.
+            # Seeds are 6 long and side by side (the last one may overlap its neighbour),
+            # so a one-character edit kills at most two: each seed missing here stands
+            # for at least half a context code point lost.
             bound = self.context_length - (seed_count - region.votes) / 2 + self.exact_bonus
             if best_rank is not None:
                 floor = FLOOR * self.context_length
