@@ -124,9 +124,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--cases-only", action="store_true", help="skip the long-article run")
     args = parser.parse_args(argv)
     time_cases(args.cases, args.repeat)
-    time_long_article(args.data, 200, 20_000, args.seed)
+    if not args.cases_only:
+        time_long_article(args.data, 200, 20_000, args.seed)
     return 0
 
 

@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
                 by_group[f"stratum {m['stratum']}"].append(o)
             for tag in m.get("tags", []):
                 by_group[f"tag {tag}"].append(o)
-        print("\n### By stratum and tag\n")
+        print("\n#### By stratum and tag\n")
         print("| group | cases | unchanged right | changed right | gone right | wrong place |")
         print("| --- | --- | --- | --- | --- | --- |")
         for name in sorted(by_group):
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
             wrong = sum(o.wrong_place for o in group)
             print(f"| {name} | {len(group)} | {' | '.join(cells)} | {wrong} |")
     if args.failures:
-        print("\n### Answered wrong\n")
+        print("\n#### Answered wrong\n")
         for o in outcomes:
             if not o.right or o.wrong_place:
                 a = o.answer
