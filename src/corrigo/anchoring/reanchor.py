@@ -10,8 +10,9 @@ The matcher keeps two questions apart (docs/decisions/0002-reanchoring-algorithm
   A place where ``exact`` itself stands gets a bonus for it (half its length, at most
   12), so a passage whose context was rewritten is still found when its own words are.
   The old offset only tells apart places that fit about equally (at most four points).
-* **Checking** — is ``exact`` still there? ``unchanged`` when ``new_text[a:b] ==
-  exact``, ``changed`` (with the replacement text) when not.
+* **Checking** — is ``exact`` still there? ``unchanged`` when ``new_text[a:b]`` is
+  ``exact`` as the same words (not the start of a longer word), or holds it with words
+  inserted beside it; ``changed`` (with the replacement text, possibly empty) when not.
 
 A place is accepted only when it is good enough and clearly better than any other:
 its evidence must reach :data:`FLOOR` of the context available, and beat the best place
@@ -133,7 +134,6 @@ class _Search:
             key=lambda p: p.rank,
             default=None,
         )
-        self.decision = (located, found, rival)  # kept for diagnostics
         context = self.context_length
         score = located.context / context if context else 0.0
         if self._evidence(located) < FLOOR * context:
