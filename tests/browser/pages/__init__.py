@@ -68,8 +68,9 @@ class FakeWeb:
         context.route("**/*", self._handle)
         return self
 
-    def serve(self, path: str, html: str, csp: str | None = STRICT_CSP, headers: dict | None = None) -> str:
-        head = {"content-type": "text/html; charset=utf-8", **(headers or {})}
+    def serve(self, path: str, html: str, csp: str | None = STRICT_CSP, headers: dict | None = None,
+              content_type: str = "text/html; charset=utf-8") -> str:
+        head = {"content-type": content_type, **(headers or {})}
         if csp:
             head["content-security-policy"] = csp
         self.pages[path] = (html.encode("utf-8"), head)
