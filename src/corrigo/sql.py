@@ -10,8 +10,9 @@ import fcntl
 import os
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from functools import lru_cache
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 
 def db_value(value):
@@ -21,25 +22,39 @@ def db_value(value):
     return value
 
 
+def _run(sql: str, params: Sequence):
+    # One lookup of the connection per statement: every attribute of django.db.connection
+    # goes through a context-local proxy, which added up on the intake path.
+    db = connections[DEFAULT_DB_ALIAS]
+    adapt = db.ops.adapt_datetimefield_value
+    cursor = db.cursor()
+    cursor.execute(sql, [adapt(p) if isinstance(p, datetime) else p for p in params])
+    return cursor
+
+
 def fetchone(sql: str, params: Sequence = ()) -> tuple | None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [db_value(p) for p in params])
+    with _run(sql, params) as cursor:
         return cursor.fetchone()
 
 
 def execute(sql: str, params: Sequence = ()) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [db_value(p) for p in params])
+    _run(sql, params).close()
+
+
+@lru_cache(maxsize=64)
+def _insert_sql(table: str, columns: tuple[str, ...], vendor: str, returning: bool) -> str:
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    sql = f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    return sql + " RETURNING id" if returning else sql
 
 
 def insert(model, values: dict, *, returning: bool = False) -> int | None:
     """INSERT one row of `model` from {column: value}; its id when `returning`."""
-    columns = ", ".join(connection.ops.quote_name(name) for name in values)
-    sql = f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(values))})"
+    sql = _insert_sql(model._meta.db_table, tuple(values), connection.vendor, returning)
     if not returning:
         execute(sql, list(values.values()))
         return None
-    return fetchone(sql + " RETURNING id", list(values.values()))[0]
+    return fetchone(sql, list(values.values()))[0]
 
 
 _lock_files: dict[str, int] = {}

@@ -8,6 +8,7 @@ docs/decisions/0006-intake-sql.md.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 
 from django.db import IntegrityError, connection
@@ -109,16 +110,8 @@ def file_under_case(filing: Filing) -> int:
     """
     row = None
     if filing.start is not None:
-        q = connection.ops.quote_name
-        # On PostgreSQL the row lock keeps two concurrent reports from both counting from n to n + 1;
-        # SQLite needs none, as its IMMEDIATE transactions already take turns.
-        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         row = fetchone(
-            f"SELECT id, category, report_count FROM {Case._meta.db_table}"
-            " WHERE article_id = %s AND status = %s"
-            f" AND ((version_id = %s AND {q('start')} < %s AND {q('end')} > %s)"
-            "  OR (anchor_version_id = %s AND anchor_start < %s AND anchor_end > %s))"
-            f" ORDER BY created_at LIMIT 1{lock}",
+            _same_passage_sql(connection.vendor),
             [filing.article_id, CaseStatus.OPEN, filing.version_id, filing.end, filing.start,
              filing.version_id, filing.end, filing.start],
         )
@@ -134,6 +127,21 @@ def file_under_case(filing: Filing) -> int:
         [count, category, filing.at, filing.at, case_priority(count, category, filing.at), case_id],
     )
     return case_id
+
+
+@lru_cache(maxsize=4)
+def _same_passage_sql(vendor: str) -> str:
+    q = connection.ops.quote_name
+    # On PostgreSQL the row lock keeps two concurrent reports from both counting from n to n + 1;
+    # SQLite needs none, as its IMMEDIATE transactions already take turns.
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return (
+        f"SELECT id, category, report_count FROM {Case._meta.db_table}"
+        " WHERE article_id = %s AND status = %s"
+        f" AND ((version_id = %s AND {q('start')} < %s AND {q('end')} > %s)"
+        "  OR (anchor_version_id = %s AND anchor_start < %s AND anchor_end > %s))"
+        f" ORDER BY created_at LIMIT 1{lock}"
+    )
 
 
 def _open_case(filing: Filing) -> int:
