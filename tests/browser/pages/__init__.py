@@ -62,6 +62,7 @@ class FakeWeb:
     # "lost" (the server stores it but the answer never arrives) or an HTTP status to fake.
     report_faults: list[str | int] = field(default_factory=list)
     posted: list[dict] = field(default_factory=list)
+    posted_headers: list[dict] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
 
     def attach(self, context) -> "FakeWeb":
@@ -104,6 +105,7 @@ class FakeWeb:
 
     def _report(self, route):
         self.posted.append(json.loads(route.request.post_data))
+        self.posted_headers.append(route.request.headers)
         fault = self.report_faults.pop(0) if self.report_faults else None
         if fault is None:
             return self._forward(route)

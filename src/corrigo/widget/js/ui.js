@@ -25,7 +25,7 @@ function h (tag, attrs, ...kids) {
 
 function save (site) {
   try {
-    const kept = [...outbox.values()].filter((item) => item.body.site === site)
+    const kept = [...outbox.values()].filter((item) => item.body.site === site).map(({ endpoint, body }) => ({ endpoint, body }))
     if (kept.length) sessionStorage.setItem(KEY + site, JSON.stringify(kept))
     else sessionStorage.removeItem(KEY + site)
   } catch (e) { /* storage full or disabled: the report is still kept in memory */ }

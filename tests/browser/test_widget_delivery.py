@@ -1,0 +1,145 @@
+"""Nothing a reader sends is lost: kept on failure, retried with the same id, stored once.
+
+Failures are real to the browser: offline emulation, or the fake web answering for the
+server (5xx, 429), or the server storing a report whose answer never arrives.
+"""
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.pages import CORRIGO, host_page, select
+from tests.browser.pages.fixtures import ARTICLE, goto, press_report, publisher, stored_reports, web  # noqa: F401
+from tests.browser.test_widget_i18n import strings
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+HTML = host_page("article.html", **ARTICLE)
+T = strings("en")
+OUTBOX = "sessionStorage.getItem('corrigo-outbox:publisher')"
+
+
+def _send_a_report(page, web, suggestion="old custom house"):
+    goto(page, web, HTML)
+    select(page, "old customs house")
+    assert press_report(page) is True
+    form = page.get_by_role("dialog", name="Report a mistake")
+    form.get_by_label("Correct version (optional)").fill(suggestion)
+    form.get_by_role("button", name="Send").click()
+    return form
+
+
+def _kept(page) -> list[dict]:
+    raw = page.evaluate(OUTBOX)
+    return [item["body"] for item in json.loads(raw)] if raw else []
+
+
+def _wait_for_reports(page, count: int, nudge: bool = False) -> list:
+    """Poll the database; with `nudge`, tell the widget the network is back each time."""
+    for _ in range(100):
+        if nudge:
+            page.evaluate("dispatchEvent(new Event('online'))")
+        if len(reports := stored_reports()) >= count:
+            return reports
+        page.wait_for_timeout(100)
+    raise AssertionError(f"expected {count} stored reports, have {len(stored_reports())}")
+
+
+def test_report_made_offline_is_kept_and_sent_when_the_network_returns(page, context, web, publisher):
+    goto(page, web, HTML)
+    select(page, "old customs house")
+    assert press_report(page) is True
+    form = page.get_by_role("dialog", name="Report a mistake")
+    # Offline emulation does not stop the fake web's routes, so the request fails there too.
+    context.set_offline(True)
+    web.report_faults[:] = ["offline"]
+    form.get_by_role("button", name="Send").click()
+    expect(form.get_by_role("status")).to_have_text(T["kept"])
+    [kept] = _kept(page)
+    assert kept["quote"]["exact"] == "old customs house"
+    assert stored_reports() == []
+
+    context.set_offline(False)  # the browser fires "online"
+    expect(form.get_by_role("status")).to_have_text(T["later"])
+    [report] = stored_reports()
+    assert report.client_report_id == kept["client_report_id"]
+    assert report.exact == "old customs house"
+    assert page.evaluate(OUTBOX) is None
+
+
+def test_server_errors_and_rate_limits_are_retried_with_the_same_id(page, web, publisher):
+    web.report_faults[:] = [503, 429, 500]
+    form = _send_a_report(page, web)
+    expect(form.get_by_role("status")).to_have_text(T["kept"])
+    [kept] = _kept(page)
+    [report] = _wait_for_reports(page, 1, nudge=True)
+    expect(form.get_by_role("status")).to_have_text(T["later"])
+    assert len(web.posted) == 4
+    assert {body["client_report_id"] for body in web.posted} == {kept["client_report_id"]} == {report.client_report_id}
+    assert len(stored_reports()) == 1
+
+
+def test_a_kept_report_is_retried_on_its_own(page, web, publisher):
+    web.report_faults[:] = [503]
+    form = _send_a_report(page, web)
+    expect(form.get_by_role("status")).to_have_text(T["kept"])
+    [report] = _wait_for_reports(page, 1)
+    assert report.suggestion == "old custom house"
+    assert page.evaluate(OUTBOX) is None
+
+
+def test_an_answer_lost_on_the_way_back_does_not_make_a_second_report(page, web, publisher):
+    web.report_faults[:] = ["lost"]
+    form = _send_a_report(page, web)
+    expect(form.get_by_role("status")).to_have_text(T["kept"])
+    assert len(stored_reports()) == 1  # the server has it; the reader does not know yet
+    page.evaluate("dispatchEvent(new Event('online'))")
+    expect(form.get_by_role("status")).to_have_text(T["later"])
+    assert len(web.posted) == 2
+    assert web.posted[0]["client_report_id"] == web.posted[1]["client_report_id"]
+    assert len(stored_reports()) == 1
+
+
+def test_a_kept_report_is_sent_after_the_reader_reloads_the_page(page, web, publisher):
+    web.report_faults[:] = ["offline"]
+    form = _send_a_report(page, web)
+    expect(form.get_by_role("status")).to_have_text(T["kept"])
+    [kept] = _kept(page)
+    page.reload()
+    expect(page.locator("corrigo-widget .toast")).to_have_text(T["later"])
+    [report] = stored_reports()
+    assert report.client_report_id == kept["client_report_id"]
+    assert page.evaluate(OUTBOX) is None
+
+
+def test_a_validation_error_shows_the_servers_message_and_is_not_kept(page, web, publisher):
+    goto(page, web, HTML)
+    select(page, "old customs house")
+    assert press_report(page) is True
+    form = page.get_by_role("dialog", name="Report a mistake")
+    email = form.get_by_label("Your email (optional)")
+    email.fill("reader@b")  # a browser takes it; the server's validator does not
+    form.get_by_role("button", name="Send").click()
+    status = form.get_by_role("status")
+    expect(status).to_contain_text(T["rejected"] + " Some fields are not valid.")
+    expect(status).to_contain_text("email")
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(email).to_be_focused()
+    assert stored_reports() == [] and page.evaluate(OUTBOX) is None
+
+    email.fill("reader@localhost")
+    form.get_by_role("button", name="Send").click()
+    expect(status).to_have_text(T["sent"])
+    assert [r.email for r in stored_reports()] == ["reader@localhost"]
+
+
+def test_report_goes_to_the_scripts_origin_as_plain_text_without_cookies(page, context, web, publisher):
+    context.add_cookies([{"name": "sessionid", "value": "secret", "url": CORRIGO}])
+    form = _send_a_report(page, web)
+    expect(form.get_by_role("status")).to_have_text(T["sent"])
+    [headers] = web.posted_headers
+    assert headers["content-type"] == "text/plain;charset=UTF-8"  # a simple request: no preflight
+    assert "cookie" not in headers
+    assert headers["origin"] == "https://publisher.test"
+    assert [u for u in web.requests if "/api/v1/reports" in u] == [f"{CORRIGO}/api/v1/reports"]
