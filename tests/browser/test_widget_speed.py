@@ -1,0 +1,78 @@
+"""Page views pay only for widget.js: no other request, no DOM change, no layout shift.
+
+Timings are measured in bench/widget_size.py, not asserted here; these tests check what
+loads when, and the byte budget.
+"""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.pages import CORRIGO, host_page, select
+from tests.browser.pages.fixtures import ARTICLE, dialog, goto, press_report, publisher, web  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+HTML = host_page("article.html", **ARTICLE)
+SETTLE = "() => new Promise((done) => requestIdleCallback(() => setTimeout(done, 200)))"
+LAZY = [f"{CORRIGO}/widget/ui.js", f"{CORRIGO}/widget/i18n-en.json", f"{CORRIGO}/widget/widget.css"]
+
+
+def _bench():
+    path = Path(__file__).resolve().parents[2] / "bench" / "widget_size.py"
+    spec = importlib.util.spec_from_file_location("widget_size", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_page_view_loads_only_the_script_and_changes_nothing(page, web, publisher):
+    goto(page, web, HTML)
+    page.evaluate(SETTLE)
+    assert web.corrigo_requests() == [f"{CORRIGO}/widget.js"]
+    assert page.locator("corrigo-widget").count() == 0
+    # Selecting text on a desktop does not wake the widget either.
+    select(page, "old customs house")
+    page.evaluate(SETTLE)
+    assert web.corrigo_requests() == [f"{CORRIGO}/widget.js"]
+
+
+def test_demo_page_view_requests(page, demo_server):
+    seen = []
+    page.on("request", lambda r: seen.append(r.url.replace(demo_server.url, "")))
+    page.goto(demo_server.url + "/")
+    page.wait_for_function("window.Corrigo")
+    page.evaluate(SETTLE)
+    assert sorted(u for u in seen if not u.startswith("/static/")) == ["/", "/widget.js"]
+
+
+def test_page_view_causes_no_layout_shift(page, demo_server):
+    page.goto(demo_server.url + "/")
+    page.wait_for_function("window.Corrigo")
+    page.evaluate(SETTLE)
+    shift = page.evaluate("""() => new Promise((done) => {
+        let total = 0;
+        new PerformanceObserver((list) => { for (const e of list.getEntries()) total += e.value })
+            .observe({type: 'layout-shift', buffered: true});
+        requestAnimationFrame(() => setTimeout(() => done(total), 50));
+    })""")
+    assert shift == 0
+
+
+def test_dialog_code_styles_and_strings_load_on_first_use_only_once(page, web, publisher):
+    goto(page, web, HTML)
+    select(page, "old customs house")
+    press_report(page)
+    expect(dialog(page)).to_be_visible()
+    assert sorted(web.corrigo_requests()[1:]) == sorted(LAZY)
+    page.keyboard.press("Escape")
+    page.click("#open")
+    expect(dialog(page)).to_be_visible()
+    assert len(web.corrigo_requests()) == 1 + len(LAZY)
+
+
+def test_page_view_payload_is_within_the_6_kb_budget():
+    bench = _bench()
+    assert bench.page_view_bytes() <= bench.BUDGET == 6 * 1024
