@@ -204,7 +204,7 @@
   // Touch devices have no Ctrl+Enter: a button appears next to a settled selection.
   function placeFab () {
     const r = selection(), root = articleRoot()
-    if (busy || !r || !root || !r.intersectsNode(root) || !r.toString().trim()) { if (fab) fab.hidden = true; return }
+    if (busy || !r || !root || !quote(r, root, ignores(cfg.ignore))) { if (fab) fab.hidden = true; return }
     saved = r.cloneRange()
     shell().then((s) => {
       if (!fab) {
