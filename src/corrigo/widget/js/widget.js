@@ -104,6 +104,8 @@
 
   // The TextQuote of a range, clipped to root, or null when it holds no article text.
   function quote (range, root, ignore) {
+    // Text in a shadow tree (a page's own components) is not article text.
+    if (range.commonAncestorContainer.getRootNode() !== root.getRootNode()) return null
     const r = range.cloneRange(), all = D.createRange()
     all.selectNodeContents(root)
     if (r.compareBoundaryPoints(Range.START_TO_START, all) < 0) r.setStart(root, 0)
