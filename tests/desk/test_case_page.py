@@ -41,8 +41,18 @@ def test_anchor_state_on_the_latest_version(as_user, editor, case, status, label
     assert f"{fixed_text[:start]}<mark>August</mark>{fixed_text[start + 6:]}</div>" in html
 
 
-def test_case_not_yet_reanchored_says_so(as_user, editor, case):
+def test_case_not_yet_anchored_says_so(as_user, editor, case):
+    Case.objects.filter(pk=case.pk).update(anchor_status="", anchor_version=None, anchor_start=None, anchor_end=None)
     assert "No newer version of the article has been checked yet." in page(as_user(editor), case)
+
+
+def test_case_on_the_latest_version_shows_the_text_once(as_user, editor, case):
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.anchor_status, stored.anchor_version_id) == (AnchorStatus.UNCHANGED, stored.version_id)  # intake anchors it
+    html = page(as_user(editor), case)
+    assert 'data-anchor="unchanged">Unchanged</span>' in html
+    assert "The version it was reported on is still the latest one seen." in html
+    assert html.count("<mark") == 1  # the article text is not repeated
 
 
 def test_every_report_is_shown_with_its_details(as_user, editor, site):

@@ -195,3 +195,15 @@ def test_article_text_fixture_still_quotes(site):
     # Guard for the fixtures above: they quote words that exist in the shared article text.
     for word in ("Augest", "islanders", "ferry", "council"):
         assert word in ARTICLE_TEXT
+
+
+def test_search_with_very_many_matches_pages_without_counting(as_user, editor, site, monkeypatch):
+    from corrigo.desk import queue
+
+    monkeypatch.setattr(queue, "SEARCH_IDS_AT_ONCE", 2)
+    hits = [case_about(w, suggestion="same words") for w in ("Augest", "islanders", "ferry")]
+    case_about("council", suggestion="other")
+    response = as_user(editor).get(reverse("desk:queue"), {"q": "same words"})
+    assert response.context["page"].counts is None
+    assert sorted(ids(response)) == sorted(c.pk for c in hits)
+    assert "More than 2 cases match this search; they are not counted." in response.content.decode()

@@ -24,7 +24,7 @@ from corrigo.desk.forms import (
     AssignForm, BulkOutcomeForm, MemberForm, MergeForm, NoteForm, OriginsForm, OutcomeForm, RoleForm,
     SiteSettingsForm, TokenForm,
 )
-from corrigo.desk.queue import ALL, QueueFilters, filtered_cases, first_words, queue_page
+from corrigo.desk.queue import ALL, SEARCH_IDS_AT_ONCE, QueueFilters, filtered_cases, first_words, queue_page
 
 MAX_REPORTS_SHOWN = 500
 OTHER_CASES_SHOWN = 20
@@ -48,7 +48,9 @@ def queue(request):
     sites, site_ids, filters = _queue_scope(request)
     page = queue_page(site_ids, filters, request.user)
     editable = set(sites_where(request, Role.EDITOR))
+    site_by_id = {s.pk: s for s in sites}
     for case in page.cases:
+        case.site = site_by_id[case.site_id]
         case.can_act = case.site_id in editable
     query = {k: v for k, v in request.GET.items() if k not in ("after", "before") and v}
     context = {
@@ -60,6 +62,7 @@ def queue(request):
         "can_act": bool(editable),
         "assignees": _assignee_choices(site_ids),
         "outcomes": actions.OUTCOMES,
+        "search_cap": SEARCH_IDS_AT_ONCE,
     }
     template = "desk/partials/queue_results.html" if request.htmx and request.htmx.target == "queue" else "desk/queue.html"
     return render(request, template, context)
@@ -106,7 +109,7 @@ def _back_to_queue(request):
 def export_csv(request):
     """The filtered queue as CSV; every cell a spreadsheet could run as a formula is defused."""
     _, site_ids, filters = _queue_scope(request)
-    cases = filtered_cases(site_ids, filters, request.user)
+    cases, _ = filtered_cases(site_ids, filters, request.user)
     if filters["status"] != ALL:
         cases = cases.filter(status=filters["status"])
     cases = (
@@ -175,8 +178,10 @@ def _case_context(request, case, **forms) -> dict:
         "show_email": can_act,
         "can_act": can_act,
         "reported_text": _split(reported_on.text, case.start, case.end) if reported_on and case.has_quote else None,
+        # The reported version may still be the latest: then the text is shown once.
         "anchor_text": _split(latest.text, case.anchor_start, case.anchor_end)
-        if latest and case.anchor_start is not None and case.anchor_end is not None else None,
+        if latest and case.anchor_version_id != case.version_id else None,
+        "still_latest": case.anchor_status and case.anchor_version_id == case.version_id,
         "anchor_badge": ANCHOR_BADGES.get(case.anchor_status),
         "others": others,
         "events": list(case.events.order_by("created_at", "pk")),

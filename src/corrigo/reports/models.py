@@ -79,6 +79,9 @@ class Case(models.Model):
             models.Index(fields=["article", "status"], name="case_article_status"),
             models.Index(fields=["site", "status", "-priority", "-id"], name="case_desk_queue"),
             models.Index(fields=["status", "-priority", "-id"], name="case_desk_queue_all_sites"),
+            models.Index(fields=["site", "-priority", "-id"], name="case_desk_queue_any_status"),
+            # Covers the desk's per-status counts under its usual filters, so they never read the table.
+            models.Index(fields=["site", "status", "category", "anchor_status", "assignee"], name="case_desk_counts"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,102 @@
+"""Time the desk's queue and case pages on the seeded bench site (bench/desk_seed.py).
+
+Each page is requested in process through Django's test client as the bench editor:
+the time is the server's whole work for the request (middleware, session, queries,
+templates), without a network. Prints p50, p95 and max in milliseconds and the
+number of SQL queries per page, as a Markdown table for bench/README.md.
+
+    CORRIGO_DATA=/tmp/corrigo-bench python bench/desk_pages.py [--requests 200]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/corrigo_bench python bench/desk_pages.py
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+
+
+def setup():
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "corrigo.settings")
+    # The test client's host. No setup_test_environment(): its template instrumentation
+    # copies every context and would time the test harness, not the desk.
+    os.environ["CORRIGO_ALLOWED_HOSTS"] = "testserver"
+    import django
+
+    django.setup()
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per page kind")
+    args = parser.parse_args(argv)
+    setup()
+
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from corrigo.reports.models import Case, Report
+
+    editor = User.objects.get(username="bench-editor")
+    client = Client()
+    client.force_login(editor)
+    rng = random.Random(7)
+    case_ids = list(Case.objects.filter(site__key="bench").values_list("pk", flat=True))
+    busy = list(Case.objects.filter(site__key="bench").order_by("-report_count").values_list("pk", flat=True)[:50])
+
+    # A cursor 20 pages deep, found by walking the queue as an editor would.
+    from corrigo.desk.queue import QueueFilters, queue_page
+
+    deep = None
+    site_ids = list(editor.memberships.values_list("site_id", flat=True))
+    for _ in range(20):
+        filters = QueueFilters({"after": deep} if deep else {}).values()
+        deep = queue_page(site_ids, filters, editor).next_cursor
+
+    kinds = {
+        "queue, open, page 1": lambda: ("/desk/", {}),
+        "queue, open, page 21 (keyset)": lambda: ("/desk/", {"after": deep}),
+        "queue, all statuses": lambda: ("/desk/", {"status": "all"}),
+        "queue, fact + looks fixed": lambda: ("/desk/", {"category": "fact", "looks_fixed": "on"}),
+        "queue, assigned to me": lambda: ("/desk/", {"assignee": "me"}),
+        "queue, htmx filter swap": lambda: ("/desk/", {"category": "typo", "_htmx": "1"}),
+        "queue, search, few matches": lambda: ("/desk/", {"q": f"paragraph {rng.randrange(2000)}."}),
+        "queue, search, 10,000+ matches": lambda: ("/desk/", {"q": "Tallinn"}),
+        "case page, random case": lambda: (f"/desk/cases/{rng.choice(case_ids)}/", {}),
+        "case page, busiest cases": lambda: (f"/desk/cases/{rng.choice(busy)}/", {}),
+    }
+    vendor = connection.vendor
+    print(f"{Case.objects.filter(site__key='bench').count():,} cases, {Report.objects.filter(site__key='bench').count():,} reports on {vendor}")
+    print()
+    print(f"| page ({vendor}) | p50 ms | p95 ms | max ms | queries |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, make in kinds.items():
+        timings, queries = [], set()
+        for i in range(args.requests + 5):
+            path, params = make()
+            headers = {}
+            if params.pop("_htmx", None):
+                headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "queue"}
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(path, params, **headers)
+                elapsed = (time.perf_counter() - started) * 1000
+            assert response.status_code == 200, (path, response.status_code)
+            if i >= 5:  # the first few warm caches and connections
+                timings.append(elapsed)
+                queries.add(len(captured.captured_queries))
+        q = "–".join(str(n) for n in sorted(queries)) if len(queries) > 1 else str(queries.pop())
+        print(f"| {name} | {statistics.median(timings):.1f} | {percentile(timings, 0.95):.1f} | {max(timings):.1f} | {q} |", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
