@@ -211,3 +211,98 @@ def test_spans_overlap() -> None:
     assert spans_overlap(3, 3, 0, 5)  # an empty span inside a span
     assert not spans_overlap(5, 5, 0, 5)
     assert spans_overlap(2, 9, 3, 3)
+
+
+# -- telling places apart: position, and the quoted words with a whole side ----------
+
+TEASER_BLOCK = "Related\nTHE FOOD CHAIN\nDarfur Withers as Sudan Sells Food, Aug. 9, 2008\nRead more\n"
+BODY = (
+    "The ministry said on Monday that grain deliveries to the western provinces had "
+    "fallen by a third since the spring, and that aid convoys were being held at the "
+    "border for weeks at a time. Officials blamed the rains; traders blamed the fees "
+    "charged at every checkpoint along the road from the capital to the camps.\n"
+)
+TEASER_PAGE = "World news\n" + TEASER_BLOCK + BODY + BODY + TEASER_BLOCK + "Most read\n"
+
+
+def _copies(text: str, words: str) -> list[int]:
+    found, at = [], text.find(words)
+    while at >= 0:
+        found.append(at)
+        at = text.find(words, at + 1)
+    return found
+
+
+@pytest.mark.parametrize("copy", [0, 1])
+def test_equal_context_places_are_told_apart_by_position(copy: int) -> None:
+    # A teaser line printed twice, far apart, with the same 32 code points around it:
+    # the context cannot choose, the old offset can (both moved by the same few words).
+    assert len(_copies(TEASER_PAGE, "Related\nTHE FOOD CHAIN\nDarfur Withers as Sudan")) == 2
+    quote = quote_of(TEASER_PAGE, " as ", occurrence=copy)
+    quote = quote_from_text(TEASER_PAGE, quote.start + 1, quote.start + 3)  # "as"
+    new_text = "World news, updated\n" + TEASER_PAGE[len("World news\n") :]
+    result = reanchor(quote, new_text)
+    shift = len("World news, updated\n") - len("World news\n")
+    assert (result.status, result.start, result.end) == ("unchanged", quote.start + shift, quote.end + shift)
+
+
+def test_equal_context_places_side_by_side_stay_ambiguous() -> None:
+    # The same teaser line printed twice in a row: the copies are too close for the
+    # old offset to say which one the reader meant.
+    quote = quote_of(TEASER_PAGE, "Withers as Sudan")
+    doubled = TEASER_PAGE.replace(TEASER_BLOCK, TEASER_BLOCK + TEASER_BLOCK, 1)
+    assert reanchor(quote, doubled).status == "ambiguous"
+
+
+def test_position_does_not_overrule_a_better_fitting_context() -> None:
+    # The reader's copy (the first) lost a word of its context; the far copy now fits
+    # it better. Context says "far", position says "near": no guess.
+    quote = quote_of(TEASER_PAGE, "Withers as Sudan", occurrence=0)
+    edited = TEASER_PAGE.replace("Aug. 9, 2008\nRead more", "Aug. 9, 2008\nRead", 1)
+    assert reanchor(quote, edited).status == "ambiguous"
+
+
+HEADING_OLD = (
+    "Some anarchists have argued that small groups working in secrecy are the only "
+    "way for an underground movement to survive in order to function.\n"
+    "A Few Famous Anarchists\n"
+    "Please classify the following thinkers by the school they belong to.\n"
+)
+MOVED_SECTION = (
+    "Anarchism and terrorism\n"
+    "Late in the century a minority began to advocate violence, which most anarchists "
+    "rejected, accepting force only as a means of self-defense.\n"
+)
+
+
+def test_words_with_a_whole_side_are_found_when_the_other_side_was_rewritten() -> None:
+    # A section was moved down, in between a paragraph and the heading after it: the
+    # heading's old prefix now stands elsewhere, before other words, and its own place
+    # keeps only its words and its suffix. That unbroken run is the passage.
+    intro = "Anarchism is a political philosophy.\n"
+    old = intro + MOVED_SECTION + HEADING_OLD
+    new = intro + HEADING_OLD.replace("function.\n", "function.\n" + MOVED_SECTION)
+    quote = quote_of(old, "A Few")
+    result = reanchor(quote, new)
+    assert (result.status, result.start) == ("unchanged", new.index("A Few"))
+
+
+def test_words_with_a_whole_side_never_become_a_one_sided_change() -> None:
+    # The same edit with a new section (nothing moved): the old prefix still stands at
+    # the old offset, now followed by other words. Whatever the answer, it is not
+    # "the heading was changed into the section's title".
+    intro = "Anarchism is a political philosophy.\n"
+    old = intro + HEADING_OLD
+    new = intro + HEADING_OLD.replace("function.\n", "function.\n" + MOVED_SECTION)
+    result = reanchor(quote_of(old, "A Few"), new)
+    assert result.status != "changed"
+    assert result.status != "unchanged" or result.start == new.index("A Few")
+
+
+def test_deleted_heading_whose_words_stand_elsewhere_is_gone() -> None:
+    # "A Few" still occurs, but with neither side of its old context: not the passage.
+    intro = "Anarchism is a political philosophy. A Few of its thinkers wrote in exile.\n"
+    old = intro + HEADING_OLD + BODY
+    new = intro + BODY
+    quote = quote_of(old, "A Few", occurrence=1)
+    assert reanchor(quote, new).status == "gone"

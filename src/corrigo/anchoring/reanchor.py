@@ -21,6 +21,12 @@ elsewhere by a margin that grows the weaker the best place is. A weak best place
 ``changed`` passage is at most ``2 × len(exact) + 16`` code points long, so a deleted
 passage is not read as "changed" into whatever text now follows its prefix.
 
+Two exceptions settle places the margin alone would refuse: where ``exact`` stands with
+a whole side of its context verbatim, its words count in full and a perfect fit's lead
+is enough (:meth:`_Search._held_by_own_words`); and two strong places that context cannot
+tell apart are told apart by the old offset when the context agrees and the other place
+is at least :data:`POSITION_RATIO` times as far (:meth:`_Search._told_apart_by_position`).
+
 Candidate places come from seeds: exact occurrences of ``exact`` and of short pieces
 of the prefix and suffix (``str.find``, so C speed), grouped into regions that are then
 scored exactly. Two fast paths skip the search when the whole context is found once.
@@ -48,10 +54,18 @@ MARGIN_PER_MISS = 0.25
 SAME_PLACE = 12
 #: Longest replacement accepted for a "changed" passage: 2 × len(exact) + this.
 REPLACEMENT_SLACK = 16
-#: The old offset's say: this many points per doubling of the distance (past 64 code
-#: points) from where the passage was, and never more than POSITION_CAP in all.
+#: The old offset's say: this many points per doubling of the distance (past
+#: POSITION_SCALE code points) from where the passage was, and never more than
+#: POSITION_CAP in all.
 POSITION_WEIGHT = 0.5
 POSITION_CAP = 4.0
+#: Distances from the old offset are counted past this many code points: within it the
+#: old offset says nothing (most edits move a passage by less).
+POSITION_SCALE = 64
+#: Two strong places that the context cannot tell apart are told apart by the old offset
+#: when the context agrees and the other place is at least this many times as far from
+#: it (distances counted past POSITION_SCALE).
+POSITION_RATIO = 3.0
 #: The exact text standing at the located place wins if it fits at most this many
 #: context code points fewer than the best context-only fit there.
 EXACT_TOLERANCE = 8
@@ -127,6 +141,9 @@ class _Search:
         places = self._places()
         if not places:
             return Reanchored("gone", None, None, None, 0.0)
+        held = self._held_by_own_words(places)
+        if held is not None:
+            return self._answer(held, held.context / self.context_length)
         located = max(places, key=lambda p: (p.rank, p.exact))
         found = self._check(located, places)
         rival = max(
@@ -147,11 +164,79 @@ class _Search:
                 self._evidence(located) >= STRONG * context
                 and self._evidence(rival) >= FLOOR * context
             )
+            if both_fit and self._told_apart_by_position(located, rival):
+                return self._answer(found, score)
             return Reanchored("ambiguous" if both_fit else "gone", None, None, None, round(score, 3))
         return self._answer(found, score)
 
     def _evidence(self, place: _Place) -> float:
         return place.context + (self.exact_bonus if place.exact else 0.0)
+
+    def _with_a_whole_side(self, place: _Place) -> bool:
+        """True when ``exact`` stands at ``place`` with a whole side of its context verbatim.
+
+        Then ``prefix + exact`` or ``exact + suffix`` (32 code points of context and the
+        quoted words, or the text's start or end) is there unbroken: no chance likeness,
+        and no lookalike either, since the words are where their context puts them.
+        """
+        if not place.exact:
+            return False
+        text, prefix, suffix = self.text, self.prefix, self.suffix
+        if _whole(prefix, _TEXT_START) and text.startswith(prefix, place.start - len(prefix)):
+            return True
+        return _whole(suffix, _TEXT_END) and text.startswith(suffix, place.end)
+
+    def _held_by_own_words(self, places: list[_Place]) -> _Place | None:
+        """The place held by the quoted words and a whole side of context, if accepted.
+
+        Where the other side was rewritten (a paragraph replaced before a heading), the
+        place misses many context code points, and the margin, which grows with the
+        misses, would refuse it against any place that keeps one side only (the old
+        prefix now followed by other text). But an unbroken run of a whole side and the
+        quoted words is not chance: the words count in full (up to the bonus cap), not
+        half, and the lead needed is that of a perfect fit. A deleted passage has no
+        such place unless its words and one side stand elsewhere verbatim, and then
+        they have moved, not gone. A rival held the same way gets the same credit, so
+        two such places are still a tie.
+        """
+        credit = min(len(self.exact), EXACT_BONUS_CAP) - self.exact_bonus
+        held = [p for p in places if self._with_a_whole_side(p)]
+        if not held:
+            return None
+        best = max(held, key=lambda p: p.rank)
+        context = self.context_length
+        if self._evidence(best) + credit < FLOOR * context:
+            return None
+        rival = max(
+            (
+                p.rank + (credit if p in held else 0.0)
+                for p in places
+                if not self._same_place(p, best)
+            ),
+            default=None,
+        )
+        needed = MARGIN_AT_PERFECT * min(1.0, context / (2 * CONTEXT_LENGTH))
+        if rival is not None and best.rank + credit - rival < needed:
+            return None
+        return best
+
+    def _told_apart_by_position(self, located: _Place, rival: _Place) -> bool:
+        """True when the old offset settles a tie between two strong places.
+
+        A sentence printed twice (or a repeated teaser line) gives two places that fit
+        about equally; the context cannot choose, but where the passage was can: most
+        edits move a passage by a few code points, few by hundreds. The best place wins
+        when its context fits at least as well as the other's (the two kinds of
+        evidence agree; when they disagree the answer stays "ambiguous") and the other
+        place is at least :data:`POSITION_RATIO` times as far from the old offset, both
+        distances counted past :data:`POSITION_SCALE`. Copies side by side (a line
+        printed twice) stay a tie.
+        """
+        if self.old_start is None or self._evidence(located) < self._evidence(rival):
+            return False
+        near = abs(located.start - self.old_start) + POSITION_SCALE
+        far = abs(rival.start - self.old_start) + POSITION_SCALE
+        return far >= POSITION_RATIO * near
 
     def _check(self, located: _Place, places: list[_Place]) -> _Place:
         """Prefer the exact text where it stands at the located place.
@@ -449,7 +534,7 @@ class _Search:
         if self.old_start is None:
             return 0.0
         distance = abs(start - self.old_start)
-        return min(POSITION_CAP, POSITION_WEIGHT * math.log2(1 + distance / 64))
+        return min(POSITION_CAP, POSITION_WEIGHT * math.log2(1 + distance / POSITION_SCALE))
 
     def _prefix_fit(self, low: int, high: int) -> list[int]:
         """Context code points of the prefix matched when it ends at each of low..high."""
@@ -472,6 +557,11 @@ class _Search:
         backwards = self.text[low:window_end][::-1]
         distances = distances_ending_at(suffix[::-1], backwards)
         return [size - distances[window_end - at] for at in range(low, high + 1)]
+
+
+def _whole(side: str, marker: str) -> bool:
+    """True when a context side is all the context a quote keeps (or reaches the text's edge)."""
+    return len(side) >= CONTEXT_LENGTH or marker in side
 
 
 def _is_word_char(char: str) -> bool:
