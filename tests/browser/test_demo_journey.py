@@ -1,0 +1,44 @@
+"""The demo end to end: a reader reports a mistake, an editor finds the case in the desk.
+
+The desk is being rebuilt in parallel, so its side is checked through what an editor
+reads (the quote and "1 report"), not through its markup.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.pages import select
+from tests.browser.pages.fixtures import press_report
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_reader_reports_a_mistake_and_the_editor_sees_the_case(page, demo_server):
+    from corrigo.cli import DEMO_PASSWORD, DEMO_USER
+    from corrigo.reports.models import Case, Report
+
+    page.goto(demo_server.url + "/")
+    page.wait_for_function("window.Corrigo")
+    select(page, "Augest to March")
+    assert press_report(page) is True
+    form = page.get_by_role("dialog", name="Report a mistake")
+    form.get_by_label("Correct version (optional)").fill("August to March")
+    form.get_by_role("button", name="Send").click()
+    expect(form.get_by_role("status")).to_have_text("Thank you! The editors have received your report.")
+
+    [report] = Report.objects.select_related("site", "version")
+    assert (report.site.key, report.exact, report.suggestion) == ("demo", "Augest to March", "August to March")
+    assert report.version.text[report.start:report.end] == "Augest to March"
+    # The ad slot and the teaser are not part of the article text the desk will show.
+    assert "Winter tyres" not in report.version.text and "Other stories" not in report.version.text
+    assert Case.objects.get().report_count == 1
+
+    page.goto(demo_server.url + "/desk/login/")
+    page.get_by_label(re.compile("user", re.I)).fill(DEMO_USER)
+    page.get_by_label(re.compile("password", re.I)).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name=re.compile("log in", re.I)).click()
+    expect(page.get_by_text("Augest to March").first).to_be_visible()
+    # One reader's report: the desk counts it as "1 report" or "1 reader".
+    expect(page.get_by_text(re.compile(r"\b1 (report|reader)\b")).first).to_be_visible()
