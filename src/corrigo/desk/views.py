@@ -24,7 +24,8 @@ from corrigo.desk.forms import (
     AssignForm, BulkOutcomeForm, MemberForm, MergeForm, NoteForm, OriginsForm, OutcomeForm, RoleForm,
     SiteSettingsForm, TokenForm,
 )
-from corrigo.desk.queue import ALL, SEARCH_IDS_AT_ONCE, QueueFilters, filtered_cases, first_words, queue_page
+from corrigo.desk import queue as queue_rules
+from corrigo.desk.queue import ALL, QueueFilters, filtered_cases, first_words, queue_page
 
 MAX_REPORTS_SHOWN = 500
 OTHER_CASES_SHOWN = 20
@@ -62,7 +63,7 @@ def queue(request):
         "can_act": bool(editable),
         "assignees": _assignee_choices(site_ids),
         "outcomes": actions.OUTCOMES,
-        "search_cap": SEARCH_IDS_AT_ONCE,
+        "search_cap": queue_rules.SEARCH_IDS_AT_ONCE,
     }
     template = "desk/partials/queue_results.html" if request.htmx and request.htmx.target == "queue" else "desk/queue.html"
     return render(request, template, context)
