@@ -85,6 +85,13 @@
     event.preventDefault();
   });
 
+  // The reported passage may sit deep in a long article: bring it into its box's view.
+  document.addEventListener("DOMContentLoaded", function () {
+    var passage = document.getElementById("passage");
+    var box = passage && passage.closest(".article-text");
+    if (box) box.scrollTop = Math.max(0, passage.offsetTop - box.offsetTop - box.clientHeight / 3);
+  });
+
   // A row swapped in by htmx replaces the focused one: keep the place in the list.
   document.addEventListener("htmx:afterSettle", function () {
     if (current >= 0) mark(current);
