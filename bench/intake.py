@@ -87,6 +87,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--database-url", help="PostgreSQL instead of SQLite (the database must exist and be empty)")
     args = parser.parse_args()
 
@@ -102,7 +103,7 @@ def main() -> None:
 
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "corrigo", "serve", "--port", str(port), "--workers", str(args.workers)],
+        [sys.executable, "-m", "corrigo", "serve", "--port", str(port), "--workers", str(args.workers), "--threads", str(args.threads)],
         env=env, stdout=subprocess.DEVNULL, stderr=(data / "server.log").open("w"),
     )
     base = f"http://127.0.0.1:{port}"
@@ -129,7 +130,8 @@ def main() -> None:
         with sqlite3.connect(data / "corrigo.sqlite3") as db:
             stored = db.execute("select count(*) from reports_report").fetchone()[0]
     acknowledged = intake["requests"] - intake["non2xx"] - intake["errors"]
-    print(f"database: {'PostgreSQL' if args.database_url else 'SQLite'}; {args.workers} workers; wrk -t1 -c{args.connections} -d{args.seconds}s")
+    print(f"database: {'PostgreSQL' if args.database_url else 'SQLite'}; {args.workers} workers × {args.threads} threads;"
+          f" wrk -t1 -c{args.connections} -d{args.seconds}s; load average before: {os.getloadavg()[0]:.1f}")
     print("| endpoint | requests/s | p50 ms | p99 ms | non-2xx |")
     print("| --- | ---: | ---: | ---: | ---: |")
     print(f"| GET /api/v1/health (ceiling) | {ceiling['rps']:.0f} | {ceiling['p50_ms']:.2f} | {ceiling['p99_ms']:.2f} | {ceiling['non2xx']} |")

@@ -114,7 +114,7 @@ def cmd_createtoken(args: argparse.Namespace) -> None:
     print("Keep it now: Corrigo stores only its hash and cannot show it again.", file=sys.stderr)
 
 
-def _serve(host: str, port: int, workers: int) -> None:
+def _serve(host: str, port: int, workers: int, threads: int = 1) -> None:
     from gunicorn.app.base import BaseApplication
 
     from corrigo.wsgi import application
@@ -123,6 +123,7 @@ def _serve(host: str, port: int, workers: int) -> None:
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)
             self.cfg.set("accesslog", os.environ.get("CORRIGO_ACCESS_LOG"))
             self.cfg.set("forwarded_allow_ips", os.environ.get("CORRIGO_FORWARDED_ALLOW_IPS", "127.0.0.1"))
 
@@ -134,7 +135,7 @@ def _serve(host: str, port: int, workers: int) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> None:
     _setup()
-    _serve(args.host, args.port, args.workers)
+    _serve(args.host, args.port, args.workers, args.threads)
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -172,6 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     serve.add_argument("--port", type=_port, default=default_port)
     serve.add_argument("--workers", type=_positive, default=os.environ.get("CORRIGO_WORKERS", "2"))
+    serve.add_argument("--threads", type=_positive, default=os.environ.get("CORRIGO_THREADS", "1"),
+                       help="threads per worker (more than 1 uses gunicorn's gthread workers)")
     serve.set_defaults(func=cmd_serve)
 
     commands.add_parser("migrate", help="create or update the database tables").set_defaults(func=cmd_migrate)
