@@ -69,11 +69,11 @@
             else word(d[i])
           }
         } else { // the common case: whole runs of non-space at native speed
-          const t = d.replace(GONE_RE, '')
+          const clean = d.replace(GONE_RE, '')
           let pos = 0, m
           WORD.lastIndex = 0
-          while ((m = WORD.exec(t))) { if (m.index > pos) space = 1; word(m[0]); pos = WORD.lastIndex }
-          if (pos < t.length) space = 1
+          while ((m = WORD.exec(clean))) { if (m.index > pos) space = 1; word(m[0]); pos = WORD.lastIndex }
+          if (pos < clean.length) space = 1
         }
       } else if (n.nodeType === 1) {
         if (skipped(n, ignore)) {
