@@ -183,16 +183,18 @@ def test_dialog_layout_mirrors_in_a_right_to_left_language(page, web, publisher)
 
     def layout():
         return _shadow(page, """(() => {
-            const x = (el) => el.getBoundingClientRect().x;
-            const text = (el) => { const r = document.createRange(); r.selectNodeContents(el); return r.getBoundingClientRect() };
-            const field = root.querySelector('textarea').getBoundingClientRect();
-            const label = text(root.querySelector('.field label'));
-            const [cancel, send] = root.querySelectorAll('.actions button');
+            const box = (el) => el.getBoundingClientRect();
+            const side = (el, outer) => Math.abs(box(el).left - box(outer).left) < 2 ? 'left'
+                : Math.abs(box(el).right - box(outer).right) < 2 ? 'right' : 'middle';
+            const text = (el) => { const r = document.createRange(); r.selectNodeContents(el); return r };
+            const form = root.querySelector('form'), [cancel, send] = root.querySelectorAll('.actions button');
             const [typo, fact] = root.querySelectorAll('.choice');
-            return {send: x(send) < x(cancel) ? 'left' : 'right', typo: x(typo) < x(fact) ? 'left' : 'right',
-                    label: Math.abs(label.left - field.left) < 2 ? 'left' : Math.abs(label.right - field.right) < 2 ? 'right' : 'middle'};
+            return {send: side(send, form), cancel: box(cancel).x < box(send).x ? 'left' : 'right',
+                    typo: side(typo, root.querySelector('fieldset')), fact: box(fact).x < box(typo).x ? 'left' : 'right',
+                    label: side(text(root.querySelector('.field label')), root.querySelector('textarea'))};
         })()""")
 
-    assert layout() == {"send": "right", "typo": "left", "label": "left"}
+    # Each thing flush with its edge: Send at the end, the first category and labels at the start.
+    assert layout() == {"send": "right", "cancel": "left", "typo": "left", "fact": "right", "label": "left"}
     _shadow(page, "root.querySelector('dialog').setAttribute('dir', 'rtl')")
-    assert layout() == {"send": "left", "typo": "right", "label": "right"}
+    assert layout() == {"send": "left", "cancel": "right", "typo": "right", "fact": "left", "label": "right"}

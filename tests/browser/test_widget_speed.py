@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pages import CORRIGO, host_page, select
+from tests.browser.pages import CORRIGO, embed, host_page, select
 from tests.browser.pages.fixtures import ARTICLE, dialog, goto, press_report, publisher, web  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,8 +48,14 @@ def test_demo_page_view_requests(page, demo_server):
     assert sorted(u for u in seen if not u.startswith("/static/")) == ["/", "/widget.js"]
 
 
-def test_page_view_causes_no_layout_shift(page, demo_server):
-    page.goto(demo_server.url + "/")
+def test_a_late_loading_widget_causes_no_layout_shift(page, web, publisher):
+    """The script arrives after the page is painted (a slow network): nothing may move."""
+    html = HTML.replace(embed(**ARTICLE), "")
+    page.goto(web.serve("/article", html, csp=f"default-src 'self'; script-src {CORRIGO}; connect-src {CORRIGO}"))
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    page.evaluate("""([src, article, ignore]) => { const s = document.createElement('script');
+        Object.assign(s, {src, async: true}); s.dataset.site = 'publisher'; s.dataset.article = article;
+        s.dataset.ignore = ignore; document.body.append(s) }""", [f"{CORRIGO}/widget.js", ARTICLE["article"], ARTICLE["ignore"]])
     page.wait_for_function("window.Corrigo")
     page.evaluate(SETTLE)
     shift = page.evaluate("""() => new Promise((done) => {
