@@ -20,7 +20,7 @@ def test_reader_reports_a_mistake_and_the_editor_sees_the_case(page, demo_server
     from corrigo.reports.models import Case, Report
 
     page.goto(demo_server.url + "/")
-    page.wait_for_function("window.Corrigo")
+    page.wait_for_function("() => window.Corrigo")
     select(page, "Augest to March")
     assert press_report(page) is True
     form = page.get_by_role("dialog", name="Report a mistake")

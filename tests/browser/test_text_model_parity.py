@@ -85,7 +85,7 @@ SAMPLE_JS = """([article, ignore, count, base]) => {
 
 def _load(page, web, html: str) -> None:
     page.goto(web.serve("/page", inject(html, embed(lang="en")), csp=WIDGET_ONLY))
-    page.wait_for_function("window.Corrigo")
+    page.wait_for_function("() => window.Corrigo")
 
 
 def _js_text(page, article: str | None, ignore: list[str]) -> str:

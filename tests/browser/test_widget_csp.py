@@ -59,7 +59,7 @@ def test_kept_reports_and_their_notice_raise_no_violation(page, web, publisher):
 def test_demo_page_policy_raises_no_violation(page, demo_server):
     page.add_init_script(WATCH_CSP)
     page.goto(demo_server.url + "/")
-    page.wait_for_function("window.Corrigo")
+    page.wait_for_function("() => window.Corrigo")
     select(page, "Augest")
     assert press_report(page) is True
     dialog(page).get_by_role("button", name="Send").click()

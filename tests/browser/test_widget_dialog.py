@@ -19,7 +19,7 @@ def _open(page, web, text="old customs house", html=HTML):
     assert press_report(page) is True
     form = page.get_by_role("dialog", name="Report a mistake")
     expect(form).to_be_visible()
-    page.wait_for_function("document.querySelector('corrigo-widget').shadowRoot.activeElement?.name === 'suggestion'")
+    page.wait_for_function("() => document.querySelector('corrigo-widget').shadowRoot.activeElement?.name === 'suggestion'")
     return form
 
 

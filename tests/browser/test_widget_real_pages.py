@@ -71,7 +71,7 @@ def test_a_sentence_of_a_real_article_is_reported_and_found_unchanged(page, web,
     root, candidates = _candidates(html, shared_page_meta().get(page_id, {}).get("article_body"))
     assert candidates, "no sentence of the article body in the text"
     page.goto(web.serve("/story", inject(html, embed(article=root)), csp=PAGE_POLICY))
-    page.wait_for_function("window.Corrigo")
+    page.wait_for_function("() => window.Corrigo")
 
     for sentence in candidates:  # the first one the page lets us select
         if _select_sentence(page, sentence, root):

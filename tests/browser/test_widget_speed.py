@@ -43,7 +43,7 @@ def test_demo_page_view_requests(page, demo_server):
     seen = []
     page.on("request", lambda r: seen.append(r.url.replace(demo_server.url, "")))
     page.goto(demo_server.url + "/")
-    page.wait_for_function("window.Corrigo")
+    page.wait_for_function("() => window.Corrigo")
     page.evaluate(SETTLE)
     assert sorted(u for u in seen if not u.startswith("/static/")) == ["/", "/widget.js"]
 
@@ -56,7 +56,7 @@ def test_a_late_loading_widget_causes_no_layout_shift(page, web, publisher):
     page.evaluate("""([src, article, ignore]) => { const s = document.createElement('script');
         Object.assign(s, {src, async: true}); s.dataset.site = 'publisher'; s.dataset.article = article;
         s.dataset.ignore = ignore; document.body.append(s) }""", [f"{CORRIGO}/widget.js", ARTICLE["article"], ARTICLE["ignore"]])
-    page.wait_for_function("window.Corrigo")
+    page.wait_for_function("() => window.Corrigo")
     page.evaluate(SETTLE)
     shift = page.evaluate("""() => new Promise((done) => {
         let total = 0;

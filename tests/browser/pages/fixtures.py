@@ -41,7 +41,7 @@ ARTICLE = {"article": ".story", "ignore": ".ad, .related"}
 def goto(page, web, html: str, path: str = "/article", **serve) -> None:
     """Serve `html` from the publisher and open it, waiting for the widget to have run."""
     page.goto(web.serve(path, html, **serve))
-    page.wait_for_function("window.Corrigo")
+    page.wait_for_function("() => window.Corrigo")
 
 
 def dialog(page):
