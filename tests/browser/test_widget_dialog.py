@@ -157,6 +157,12 @@ def test_page_styles_do_not_reach_the_dialog(page, web, publisher):
     assert violations(page) == []
 
 
+def test_a_publisher_can_set_the_accent_colour(page, web, publisher):
+    web.serve("/brand.css", ":root { --corrigo-accent: rgb(128, 0, 64) }", content_type="text/css")
+    form = _open(page, web, html=HTML.replace("</head>", '<link rel="stylesheet" href="/brand.css"></head>'))
+    expect(form.get_by_role("button", name="Send")).to_have_css("background-color", "rgb(128, 0, 64)")
+
+
 RTL = host_page("rtl.html", article=".story", ignore=".ad")
 
 
