@@ -133,3 +133,15 @@ def test_page_without_its_article_root_stays_silent(page, web, publisher, errors
     assert web.corrigo_requests() == ["https://corrigo.test/widget.js"]
     assert errors == []
     assert violations(page) == []
+
+
+def test_a_tag_without_a_site_warns_the_integrator_and_stays_out_of_the_way(page, web, publisher, errors):
+    warnings = []
+    page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+    goto_html = host_page("article.html", site="", **ARTICLE).replace(' data-site=""', "")
+    page.goto(web.serve("/article", goto_html))
+    page.wait_for_load_state("load")
+    page.evaluate("() => new Promise((done) => setTimeout(done, 100))")
+    assert page.evaluate("typeof window.Corrigo") == "undefined"
+    assert any("data-site" in w for w in warnings)
+    assert errors == []

@@ -10,6 +10,7 @@
   const me = D.currentScript || D.querySelector('script[data-site][src*="widget.js"]')
   if (!me) return
   const cfg = me.dataset
+  if (!cfg.site) return console.warn('Corrigo: the widget.js tag needs a data-site attribute')
   // Chunks and the API live next to widget.js, so a path prefix on our origin works too.
   const base = new URL('.', me.src).href
   const LANGS = ['en', 'uk', 'ru']
