@@ -21,8 +21,6 @@
   // Unicode White_Space exactly (not JS \s, which adds U+FEFF and lacks U+0085).
   const SPACE = '\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000'
   const GONE = '\xad\u200b\ufeff'
-  const GONE_RE = /[\xad\u200b\ufeff]/g
-  const WORD = new RegExp('[^' + SPACE + ']+', 'g')
 
   // A selector the engine rejects matches nothing, as on the server.
   const first = (s) => { try { return s ? D.querySelector(s) : null } catch (e) { return null } }
@@ -44,41 +42,28 @@
   // offset in code points. A point inside whitespace or a skipped subtree maps to the end
   // of the text before it, so a selection's trailing space or ad slot adds nothing.
   function model (root, ignore, points = []) {
-    // Parts joined once at the end: appending to one long string is slow on big articles.
-    const parts = []
-    let len = 0, space = 0, brk = 0
+    let out = '', space = 0, brk = 0
     const at = points.map(() => -1)
-    // Index access, not destructuring: this runs for every node of the article.
-    const mark = (node, k) => { for (let j = 0; j < points.length; j++) if (points[j][0] === node && points[j][1] === k && at[j] < 0) at[j] = len }
-    const holds = (node) => { for (let j = 0; j < points.length; j++) if (points[j][0] === node) return true }
-    const word = (w) => {
-      if (space) { if (len) { parts.push(brk ? '\n' : ' '); len++ } space = brk = 0 }
-      parts.push(w)
-      len += w.length
-    }
+    // Index loops, not destructuring: these run for every node of the article.
+    const mark = (node, k) => { for (let j = 0; j < points.length; j++) if (points[j][0] === node && points[j][1] === k && at[j] < 0) at[j] = out.length }
+    const holds = (node) => { for (let j = 0; j < points.length; j++) if (points[j][0] === node) return 1 }
     let n = root.firstChild
     while (n) {
       mark(n, -1)
       if (n.nodeType === 3) {
-        const d = n.data
-        if (holds(n)) { // a boundary is in here: go character by character
-          for (let i = 0; ; i++) {
-            mark(n, i)
-            if (i === d.length) break
-            if (GONE.includes(d[i])) continue
-            if (SPACE.includes(d[i])) space = 1
-            else word(d[i])
-          }
-        } else { // the common case: whole runs of non-space at native speed
-          const clean = d.replace(GONE_RE, '')
-          let pos = 0, m
-          WORD.lastIndex = 0
-          while ((m = WORD.exec(clean))) { if (m.index > pos) space = 1; word(m[0]); pos = WORD.lastIndex }
-          if (pos < clean.length) space = 1
+        const d = n.data, watch = holds(n)
+        for (let i = 0; ; i++) {
+          if (watch) mark(n, i)
+          if (i === d.length) break
+          const c = d[i]
+          if (GONE.includes(c)) continue
+          if (SPACE.includes(c)) { space = 1; continue }
+          if (space) { if (out) out += brk ? '\n' : ' '; space = brk = 0 }
+          out += c
         }
       } else if (n.nodeType === 1) {
         if (skipped(n, ignore)) {
-          for (let j = 0; j < points.length; j++) if (at[j] < 0 && n.contains(points[j][0])) at[j] = len
+          for (let j = 0; j < points.length; j++) if (at[j] < 0 && n.contains(points[j][0])) at[j] = out.length
         } else if (n.localName === 'br') {
           space = brk = 1
         } else {
@@ -96,7 +81,7 @@
       n = n && n.nextSibling
     }
     // NFC comes last (as on the server); offsets before it are re-measured after it.
-    const out = parts.join(''), text = out.normalize('NFC')
+    const text = out.normalize('NFC')
     return [text, at.map((p) => {
       const head = out.slice(0, p < 0 ? out.length : p)
       return codePoints(text === out ? head : head.normalize('NFC'))
