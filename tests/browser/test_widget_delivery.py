@@ -143,3 +143,16 @@ def test_report_goes_to_the_scripts_origin_as_plain_text_without_cookies(page, c
     assert "cookie" not in headers
     assert headers["origin"] == "https://publisher.test"
     assert [u for u in web.requests if "/api/v1/reports" in u] == [f"{CORRIGO}/api/v1/reports"]
+
+
+@pytest.mark.parametrize(("fault", "notice", "stored"), [(None, "sent", 1), ("offline", "kept", 0)])
+def test_closing_the_dialog_while_sending_still_tells_the_reader(page, web, publisher, fault, notice, stored):
+    web.report_faults[:] = ["hold"]
+    form = _send_a_report(page, web)
+    expect(form.get_by_role("status")).to_have_text(T["sending"])
+    page.keyboard.press("Escape")
+    expect(form).to_have_count(0)
+    web.release(fault)
+    expect(page.locator("corrigo-widget .toast")).to_have_text(T[notice])
+    assert len(stored_reports()) == stored
+    assert (page.evaluate(OUTBOX) is None) == (fault is None)

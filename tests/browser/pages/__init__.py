@@ -59,8 +59,10 @@ class FakeWeb:
     live_url: str
     pages: dict[str, tuple[bytes, dict]] = field(default_factory=dict)
     # What to do with the next report POSTs, first in first out: "offline" (no network),
-    # "lost" (the server stores it but the answer never arrives) or an HTTP status to fake.
+    # "lost" (the server stores it but the answer never arrives), "hold" (no answer until
+    # the test calls release()) or an HTTP status to fake.
     report_faults: list[str | int] = field(default_factory=list)
+    held: list = field(default_factory=list)
     posted: list[dict] = field(default_factory=list)
     posted_headers: list[dict] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
@@ -76,6 +78,12 @@ class FakeWeb:
             head["content-security-policy"] = csp
         self.pages[path] = (html.encode("utf-8"), head)
         return PUBLISHER + path
+
+    def release(self, fault: str | None = None) -> None:
+        """Answer the held report requests: forwarded to the server, or failed with `fault`."""
+        while self.held:
+            route = self.held.pop(0)
+            route.abort("internetdisconnected") if fault == "offline" else self._forward(route)
 
     def corrigo_requests(self) -> list[str]:
         return [u for u in self.requests if u.startswith(CORRIGO)]
@@ -111,6 +119,8 @@ class FakeWeb:
             return self._forward(route)
         if fault == "offline":
             return route.abort("internetdisconnected")
+        if fault == "hold":
+            return self.held.append(route)
         if fault == "lost":
             route.fetch(url=self.live_url + route.request.url[len(CORRIGO):])
             return route.abort("connectionreset")

@@ -187,15 +187,21 @@ export function open (c) {
     const result = await deliver(item)
     item.sending = false
     send.disabled = false
+    const closed = !dialog.open // the reader closed it while the report was on its way
     if (result.later) {
-      done(t.kept)
-      waiting = { id, settle: (r) => say(r.ok ? t.later : t.rejected + ' ' + r.error) }
+      if (closed) toast(t.kept)
+      else {
+        done(t.kept)
+        waiting = { id, settle: (r) => say(r.ok ? t.later : t.rejected + ' ' + r.error) }
+      }
       if (!flushing) { clearTimeout(timer); timer = setTimeout(flush, DELAYS[0] * 1000) }
       return
     }
     outbox.delete(id)
     save(c.site)
-    if (result.ok) {
+    if (closed) {
+      toast(result.ok ? t.sent : t.rejected + ' ' + result.error)
+    } else if (result.ok) {
       done(t.sent)
     } else {
       const bad = Object.keys(result.fields).map((name) => form.elements[name]).find((el) => el && el.focus)
