@@ -15,6 +15,7 @@ import random
 import statistics
 import sys
 import time
+from datetime import timedelta
 
 
 def setup():
@@ -43,6 +44,7 @@ def main(argv):
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
     from corrigo.reports.models import Case, Report
 
@@ -62,12 +64,14 @@ def main(argv):
         filters = QueueFilters({"after": deep} if deep else {}).values()
         deep = queue_page(site_ids, filters, editor).next_cursor
 
+    week_ago = (timezone.now() - timedelta(days=7)).date().isoformat()
     kinds = {
         "queue, open, page 1": lambda: ("/desk/", {}),
         "queue, open, page 21 (keyset)": lambda: ("/desk/", {"after": deep}),
         "queue, all statuses": lambda: ("/desk/", {"status": "all"}),
         "queue, fact + looks fixed": lambda: ("/desk/", {"category": "fact", "looks_fixed": "on"}),
         "queue, assigned to me": lambda: ("/desk/", {"assignee": "me"}),
+        "queue, reported in the last 7 days": lambda: ("/desk/", {"reported_from": week_ago}),
         "queue, htmx filter swap": lambda: ("/desk/", {"category": "typo", "_htmx": "1"}),
         "queue, search, few matches": lambda: ("/desk/", {"q": f"paragraph {rng.randrange(2000)}."}),
         "queue, search, 10,000+ matches": lambda: ("/desk/", {"q": "Tallinn"}),

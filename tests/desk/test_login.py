@@ -78,7 +78,7 @@ def test_password_fields_allow_pasting(client):
     assert "onpaste" not in html and "autocomplete=\"off\"" not in html
 
 
-def test_cookies_are_secure_and_http_only_outside_demo():
+def test_cookies_are_secure_and_http_only_outside_demo(tmp_path):
     import os
     import subprocess
     import sys
@@ -86,6 +86,7 @@ def test_cookies_are_secure_and_http_only_outside_demo():
     code = "import django; django.setup(); from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_SECURE)"
     env = {k: v for k, v in os.environ.items() if k not in ("CORRIGO_DEBUG", "CORRIGO_DEMO", "CORRIGO_SECURE_COOKIES")}
     env["DJANGO_SETTINGS_MODULE"] = "corrigo.settings"
+    env["CORRIGO_DATA"] = str(tmp_path)
     production = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
     demo = subprocess.run([sys.executable, "-c", code], env=env | {"CORRIGO_DEMO": "1"}, capture_output=True, text=True, check=True).stdout.split()
     assert production == ["True", "True", "True"]
