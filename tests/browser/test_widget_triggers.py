@@ -5,6 +5,7 @@ mistake would show up as the wrong quote or as a second dialog.
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.pages import host_page, select
 from tests.browser.pages.fixtures import (  # noqa: F401
@@ -145,3 +146,15 @@ def test_a_tag_without_a_site_warns_the_integrator_and_stays_out_of_the_way(page
     assert page.evaluate("typeof window.Corrigo") == "undefined"
     assert any("data-site" in w for w in warnings)
     assert errors == []
+
+
+def test_write_to_us_works_under_a_page_click_router(page, web, publisher):
+    """Single-page apps often take every link click on the document and navigate."""
+    # The router is installed before the widget loads, as an app's bundle usually is.
+    page.context.add_init_script("""document.addEventListener('click', (e) => {
+        if (e.defaultPrevented || !e.target.closest('a')) return;
+        e.preventDefault(); history.pushState({}, '', '/routed') })""")
+    goto(page, web, host_page("article.html", **ARTICLE))
+    page.click("#open")
+    expect(page.get_by_role("dialog", name="Write to the editors")).to_be_visible()
+    assert page.evaluate("location.pathname") == "/article"

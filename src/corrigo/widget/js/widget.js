@@ -159,11 +159,11 @@
   const ui = () => uiP || (uiP = import(base + 'widget/ui.js').catch((e) => { uiP = null; throw e }))
   const context = (s, extra) => Object.assign({ ...s, site: cfg.site, endpoint: base + 'api/v1/reports', done: () => { busy = 0 } }, extra)
 
-  function open (q, range) {
+  function open (q) {
     const back = deepActive()
     busy = 1
     if (fab) fab.hidden = true
-    Promise.all([ui(), shell()]).then(([m, s]) => m.open(context(s, { q, range, back, articleRoot: articleRoot() })))
+    Promise.all([ui(), shell()]).then(([m, s]) => m.open(context(s, { q, back, articleRoot: articleRoot() })))
       .catch((e) => { busy = 0; console.warn('Corrigo could not open its dialog:', e) })
   }
 
@@ -172,7 +172,7 @@
     const root = articleRoot()
     const q = root && range && quote(range, root, ignores(cfg.ignore))
     if (!q) return false
-    open(q, range.cloneRange())
+    open(q)
     return true
   }
 
@@ -182,12 +182,12 @@
     if (report(selection())) e.preventDefault()
   })
 
-  D.addEventListener('click', (e) => {
-    const opener = e.composedPath().find((el) => el.nodeType === 1 && el.hasAttribute('data-corrigo-open'))
-    if (!opener || e.defaultPrevented) return
+  // Capture phase: a page's click router must not turn a "write to us" link into navigation.
+  W.addEventListener('click', (e) => {
+    if (!e.composedPath().some((el) => el.nodeType === 1 && el.hasAttribute('data-corrigo-open'))) return
     e.preventDefault()
-    if (!busy) open(null, null)
-  })
+    if (!busy) open(null)
+  }, true)
 
   // Touch devices have no Ctrl+Enter: a button appears next to a settled selection.
   function placeFab () {
@@ -233,7 +233,7 @@
 
   W.Corrigo = {
     version: 1,
-    open: () => { if (!busy) open(null, null) },
+    open: () => { if (!busy) open(null) },
     // Hooks for tests and integrators: the text model and the quote of a range.
     _textModel: (article, ignore) => { const r = rootFor(article); return r ? model(r, ignores(ignore))[0] : '' },
     _quote: (range, article, ignore) => { const r = rootFor(article); return r && quote(range, r, ignores(ignore)) }
