@@ -204,3 +204,9 @@ def test_dialog_layout_mirrors_in_a_right_to_left_language(page, web, publisher)
     assert layout() == {"send": "right", "cancel": "left", "typo": "left", "fact": "right", "label": "left"}
     _shadow(page, "root.querySelector('dialog').setAttribute('dir', 'rtl')")
     assert layout() == {"send": "left", "cancel": "right", "typo": "right", "fact": "left", "label": "right"}
+
+
+def test_context_near_the_start_of_the_article_is_shown_whole(page, web, publisher):
+    # "crab festival" starts 6 code points (7 UTF-16 units) in: its whole prefix is shown, uncut.
+    form = _open(page, web, text="crab festival")
+    assert form.locator("blockquote").inner_text() == "The 🦀 crab festival returns to Port Elwin on…"

@@ -97,9 +97,10 @@ function toast (text) {
 const newId = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
 
 function quoteView (t, q) {
-  // Context starts and ends on a word boundary, so it reads as text, not as fragments.
-  const before = q.start > q.prefix.length ? '…' + q.prefix.replace(/^\S*\s/, '') : q.prefix
-  const after = q.end + q.suffix.length < q.length ? q.suffix.replace(/\s\S*$/, '') + '…' : q.suffix
+  // Cut context starts and ends on a word boundary, so it reads as text, not as fragments.
+  // (Offsets are code points; 32 is the context length widget.js takes.)
+  const before = q.start > 32 ? '…' + q.prefix.replace(/^\S*\s/, '') : q.prefix
+  const after = q.end + 32 < q.length ? q.suffix.replace(/\s\S*$/, '') + '…' : q.suffix
   return h('figure', { class: 'quote' }, h('figcaption', null, t.quote),
     h('blockquote', { dir: 'auto' }, before, h('mark', null, q.exact), after))
 }
@@ -172,7 +173,7 @@ export function open (c) {
       quote: withQuote ? { exact: q.exact, prefix: q.prefix, suffix: q.suffix, start: q.start, end: q.end } : undefined,
       article_text: withQuote ? q.text : undefined,
       suggestion: value(suggestion),
-      comment: q && !withQuote ? '“' + q.exact + '”\n' + (text || '') : text,
+      comment: q && !withQuote ? ('“' + q.exact + '”\n' + (text || '')).slice(0, 5000) : text,
       category: form.elements.category.value || undefined,
       email: value(email),
       language: c.lang,
