@@ -145,3 +145,19 @@ def test_a_very_long_selection_is_cut_to_the_apis_limit(page, web, publisher):
     assert report.version.text == text
     assert report.start == 0
     assert report.exact == text[:1000].rstrip(" \n")
+
+
+def test_an_article_longer_than_the_api_takes_sends_the_quote_as_a_comment(page, web, publisher):
+    paragraph = "<p>" + "The council of Port Elwin voted to keep the night ferry running. " * 4 + "</p>"
+    html = f"<!doctype html><html lang=en><body><article>{paragraph * 800}<p id=last>Augest is wrong.</p></article>{embed()}</body></html>"
+    assert len(article_text(html)) > 200_000
+    goto(page, web, html)
+    select(page, "Augest")
+    assert press_report(page) is True
+    form = dialog(page)
+    form.get_by_label("Comment (optional)").fill("Should be August.")
+    form.get_by_role("button", name="Send").click()
+    form.get_by_text("Thank you!").wait_for()
+    [report] = stored_reports()
+    assert report.start is None and report.version is None
+    assert report.comment == "“Augest”\nShould be August."
