@@ -6,6 +6,9 @@ templates), without a network. Prints p50, p95 and max in milliseconds and the
 number of SQL queries per page, as a Markdown table for bench/README.md.
 
     CORRIGO_DATA=/tmp/corrigo-bench python bench/desk_pages.py [--requests 200]
+
+On a machine shared with other work, run it as `nice -n -10 python bench/desk_pages.py`
+(as root); on PostgreSQL the script gives its database backend the same priority.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/corrigo_bench python bench/desk_pages.py
 """
 
@@ -29,6 +32,17 @@ def setup():
     django.setup()
 
 
+class QueryCounter:
+    """Counts the SQL statements of a request (an execute wrapper: no debug cursor, no logging)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
@@ -43,7 +57,6 @@ def main(argv):
     from django.contrib.auth.models import User
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from corrigo.reports.models import Case, Report
@@ -79,7 +92,17 @@ def main(argv):
         "case page, busiest cases": lambda: (f"/desk/cases/{rng.choice(busy)}/", {}),
     }
     vendor = connection.vendor
+    if vendor == "postgresql":
+        # Run under `nice -n -10` on a shared machine: give our PostgreSQL backend the same priority.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        try:
+            os.setpriority(os.PRIO_PROCESS, backend, os.getpriority(os.PRIO_PROCESS, 0))
+        except OSError:
+            pass  # not root, or another host: the backend keeps its priority
     print(f"{Case.objects.filter(site__key='bench').count():,} cases, {Report.objects.filter(site__key='bench').count():,} reports on {vendor}")
+    print("load average before: %.2f %.2f %.2f" % os.getloadavg())
     print()
     print(f"| page ({vendor}) | p50 ms | p95 ms | max ms | queries |")
     print("| --- | ---: | ---: | ---: | ---: |")
@@ -90,16 +113,19 @@ def main(argv):
             headers = {}
             if params.pop("_htmx", None):
                 headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "queue"}
-            with CaptureQueriesContext(connection) as captured:
+            counter = QueryCounter()
+            with connection.execute_wrapper(counter):
                 started = time.perf_counter()
                 response = client.get(path, params, **headers)
                 elapsed = (time.perf_counter() - started) * 1000
             assert response.status_code == 200, (path, response.status_code)
             if i >= 5:  # the first few warm caches and connections
                 timings.append(elapsed)
-                queries.add(len(captured.captured_queries))
+                queries.add(counter.count)
         q = "–".join(str(n) for n in sorted(queries)) if len(queries) > 1 else str(queries.pop())
         print(f"| {name} | {statistics.median(timings):.1f} | {percentile(timings, 0.95):.1f} | {max(timings):.1f} | {q} |", flush=True)
+    print()
+    print("load average after: %.2f %.2f %.2f" % os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -60,8 +60,8 @@ def test_merge_two_cases(page: Page, desk):
     log_in(page, desk)
     page.goto(f"{desk.url}/desk/cases/{duplicate}/")
     expect(page.locator(".others")).to_contain_text(f"#{survivor}")
-    page.fill("input[name=into]", str(survivor))
-    page.click("button:has-text('Merge')")
+    page.fill("form.merge input[name=into]", str(survivor))
+    page.click("form.merge button[type=submit]")
     expect(page).to_have_url(f"{desk.url}/desk/cases/{survivor}/")
     expect(page.locator(".messages")).to_contain_text(f"Case {duplicate} merged into case {survivor}.")
     expect(page.locator("li.report")).to_have_count(2)
@@ -132,3 +132,13 @@ def test_viewer_sees_no_buttons_and_keys_do_nothing(page: Page, desk, site):
     page.keyboard.press("f")
     expect(page.locator(".actions")).to_have_count(0)
     assert Case.objects.get(pk=only).status == CaseStatus.OPEN
+
+
+def test_merge_from_the_articles_other_cases(page: Page, desk):
+    survivor, duplicate = cases(("Augest", "typo"), ("islanders", "fact"))
+    log_in(page, desk)
+    page.goto(f"{desk.url}/desk/cases/{duplicate}/")
+    page.click(f".others button:has-text('merge this case into #{survivor}')")
+    expect(page).to_have_url(f"{desk.url}/desk/cases/{survivor}/")
+    expect(page.locator("li.report")).to_have_count(2)
+    assert Case.objects.get(pk=duplicate).duplicate_of_id == survivor
