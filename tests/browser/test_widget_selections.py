@@ -161,3 +161,14 @@ def test_an_article_longer_than_the_api_takes_sends_the_quote_as_a_comment(page,
     [report] = stored_reports()
     assert report.start is None and report.version is None
     assert report.comment == "“Augest”\nShould be August."
+
+
+def test_a_boundary_inside_an_emoji_takes_the_whole_emoji(page, web, publisher):
+    goto(page, web, HTML)
+    # "The 🦀 crab": the crab is UTF-16 units 4 and 5; start between them.
+    page.evaluate("""() => { const t = document.querySelector('#p1').firstChild, r = document.createRange();
+        r.setStart(t, 5); r.setEnd(t, t.data.indexOf('crab') + 4);
+        getSelection().removeAllRanges(); getSelection().addRange(r) }""")
+    report = _report(page)
+    assert report.exact == "🦀 crab"
+    assert (report.start, report.end) == (4, 10)

@@ -36,11 +36,12 @@
     : c.nodeType === 1 || c.nodeType === 11 ? (k < c.childNodes.length ? [c.childNodes[k], -1] : [c, -2])
     : [c, -1]
 
-  const codePoints = (s) => { let n = 0; for (const _ of s) n++; return n }
+  // Code points: UTF-16 units less one per surrogate pair (a lone surrogate counts one, as in Python).
+  const codePoints = (s) => s.length - (s.match(/[\ud800-\udbff][\udc00-\udfff]/g) || []).length
 
   // Returns [text, offsets]: the article text of root and, for each boundary point, its
-  // offset in code points. A point inside whitespace or a skipped subtree maps to the end
-  // of the text before it, so a selection's trailing space or ad slot adds nothing.
+  // offset in the text (UTF-16 units). A point inside whitespace or a skipped subtree maps
+  // to the end of the text before it, so a selection's trailing space or ad slot adds nothing.
   function model (root, ignore, points = []) {
     let out = '', space = 0, brk = 0
     const at = points.map(() => -1)
@@ -55,9 +56,11 @@
         for (let i = 0; ; i++) {
           if (watch) mark(n, i)
           if (i === d.length) break
-          const c = d[i]
-          if (GONE.includes(c)) continue
-          if (SPACE.includes(c)) { space = 1; continue }
+          const c = d[i], k = c.charCodeAt(0)
+          if (k <= 32 || k >= 127) { // printable ASCII, most of most articles, needs no lookup
+            if (GONE.includes(c)) continue
+            if (SPACE.includes(c)) { space = 1; continue }
+          }
           if (space) { if (out) out += brk ? '\n' : ' '; space = brk = 0 }
           out += c
         }
@@ -83,8 +86,8 @@
     // NFC comes last (as on the server); offsets before it are re-measured after it.
     const text = out.normalize('NFC')
     return [text, at.map((p) => {
-      const head = out.slice(0, p < 0 ? out.length : p)
-      return codePoints(text === out ? head : head.normalize('NFC'))
+      p = p < 0 ? out.length : p
+      return text === out ? p : out.slice(0, p).normalize('NFC').length
     })]
   }
 
@@ -97,15 +100,29 @@
     if (r.compareBoundaryPoints(Range.START_TO_START, all) < 0) r.setStart(root, 0)
     if (r.compareBoundaryPoints(Range.END_TO_END, all) > 0) r.setEnd(root, root.childNodes.length)
     if (r.collapsed) return null
-    const [text, [s0, e0]] = model(root, ignore, [point(r.startContainer, r.startOffset), point(r.endContainer, r.endOffset)])
-    const cp = Array.from(text), blank = (c) => c === ' ' || c === '\n'
-    let start = s0, end = e0
-    while (start < end && blank(cp[start])) start++
-    end = Math.min(end, start + 1000) // the API's limit for exact
-    while (end > start && blank(cp[end - 1])) end--
-    if (start >= end) return null
-    const part = (a, b) => cp.slice(Math.max(a, 0), b).join('')
-    return { text, length: cp.length, exact: part(start, end), prefix: part(start - 32, start), suffix: part(end, end + 32), start, end }
+    const [text, [a0, b0]] = model(root, ignore, [point(r.startContainer, r.startOffset), point(r.endContainer, r.endOffset)])
+    const blank = (i) => text[i] === ' ' || text[i] === '\n'
+    const low = (i) => /[\udc00-\udfff]/.test(text[i] || '') && /[\ud800-\udbff]/.test(text[i - 1] || '')
+    let a = a0 - low(a0), b = b0 + low(b0) // never split a surrogate pair
+    while (a < b && blank(a)) a++
+    while (b > a && blank(b - 1)) b--
+    if (a >= b) return null
+    // The API takes up to 1,000 code points of exact; 2,000 units always hold that many.
+    if (codePoints(text.slice(a, b)) > 1000) {
+      b = a + Array.from(text.slice(a, a + 2000)).slice(0, 1000).join('').length
+      while (blank(b - 1)) b--
+    }
+    const start = codePoints(text.slice(0, a)), exact = text.slice(a, b)
+    // Context: 32 code points each side, taken from 64 units (a pair cut at the far end drops off).
+    return {
+      text,
+      length: codePoints(text),
+      exact,
+      prefix: Array.from(text.slice(Math.max(0, a - 64), a)).slice(-32).join(''),
+      suffix: Array.from(text.slice(b, b + 64)).slice(0, 32).join(''),
+      start,
+      end: start + codePoints(exact)
+    }
   }
 
   const ignores = (s) => (Array.isArray(s) ? s : [s]).filter(Boolean)
