@@ -207,3 +207,12 @@ def test_search_with_very_many_matches_pages_without_counting(as_user, editor, s
     assert response.context["page"].counts is None
     assert sorted(ids(response)) == sorted(c.pk for c in hits)
     assert "More than 2 cases match this search; they are not counted." in response.content.decode()
+
+
+def test_queue_shows_the_first_suggestion_shortened(as_user, editor, site):
+    long = "Ж" * 299 + "xyz"
+    case = case_about("Augest", suggestion=long)
+    report(exact="Augest", suggestion="a later suggestion")
+    shown = as_user(editor).get(reverse("desk:queue")).context["page"].cases[0]
+    assert shown.pk == case.pk
+    assert shown.first_suggestion == "Ж" * 299 + "…"

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Case as DbCase
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, TextField, Value, When
+from django.db.models.functions import Concat, Left, Length
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from corrigo.reports.models import AnchorStatus, Case, CaseStatus, Category, Report
@@ -116,11 +119,20 @@ def status_counts(cases) -> dict[str, int]:
     return counts
 
 
+SHOWN_IN_QUEUE = 300
+
+
 def first_words(field: str):
-    """The first report's suggestion (or comment), fetched in the same query as the page."""
-    return Subquery(
-        Report.objects.filter(case=OuterRef("pk")).exclude(**{field: ""}).order_by("pk").values(field)[:1]
-    )
+    """The first report's suggestion (or comment), shortened, fetched in the same query as the page."""
+    first = Report.objects.filter(case=OuterRef("pk")).exclude(**{field: ""}).order_by("pk")
+    return Subquery(first.annotate(shown=_shortened(field)).values("shown")[:1])
+
+
+def _shortened(field: str):
+    text = F(field)
+    too_long = GreaterThan(Length(text), SHOWN_IN_QUEUE)
+    shortened = Concat(Left(text, SHOWN_IN_QUEUE - 1), Value("…"), output_field=TextField())
+    return DbCase(When(too_long, then=shortened), default=text, output_field=TextField())
 
 
 def queue_page(site_ids: list[int], filters: dict, user, size: int = PAGE_SIZE) -> QueuePage:
