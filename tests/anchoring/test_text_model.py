@@ -46,6 +46,11 @@ def test_offsets_count_code_points_not_utf16_units() -> None:
     assert quote_from_text(text, start, start + 4).exact == "fire"
 
 
+def test_a_byte_order_mark_is_dropped_as_browsers_do() -> None:
+    html = "<!doctype html><html><head><title>Masthead</title></head><body><p>Story.</p></body></html>"
+    assert article_text("\ufeff" + html) == article_text(html) == "Story."
+
+
 def test_decomposed_letters_are_composed_after_soft_hyphens_go() -> None:
     assert article_text("<p>Zoe&shy;&#x308;</p>") == "Zo\u00eb"
 

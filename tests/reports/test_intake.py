@@ -155,7 +155,8 @@ def test_it_rejects_an_unknown_site(client, site):
 def test_it_rejects_a_foreign_origin(client, site, origin):
     response = post(client, payload(), origin=origin)
     assert_error(response, 403, "origin_not_allowed")
-    assert "Access-Control-Allow-Origin" not in response
+    # The refusal is readable, so a widget on that page stops retrying; nothing is stored.
+    assert response["Access-Control-Allow-Origin"] == origin
     assert Report.objects.count() == 0
 
 
@@ -167,6 +168,14 @@ def test_errors_carry_cors_so_the_widget_can_read_them(client, site):
     response = post(client, payload(suggestion="x" * 2001))
     assert_error(response, 400, "invalid")
     assert response["Access-Control-Allow-Origin"] == ORIGIN
+    unknown = post(client, payload(site="nope"))
+    assert_error(unknown, 404, "unknown_site")
+    assert unknown["Access-Control-Allow-Origin"] == ORIGIN
+
+
+def test_the_widget_may_read_retry_after(client, site):
+    response = post(client, payload())
+    assert "Retry-After" in response["Access-Control-Expose-Headers"]
 
 
 def test_preflight_is_answered_for_allowed_origins_only(client, site):

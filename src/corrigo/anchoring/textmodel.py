@@ -94,7 +94,8 @@ def article_text(
     """Return the article text of an HTML page under the normative text model."""
     if isinstance(ignore_selectors, str):
         ignore_selectors = (ignore_selectors,)
-    tree = LexborHTMLParser(html)
+    # Browsers drop a byte-order mark while decoding; left in, it would push <head> into <body>.
+    tree = LexborHTMLParser(html.removeprefix("\ufeff"))
     root = _find_root(tree, article_selector)
     if root is None:
         return ""
