@@ -15,9 +15,9 @@ import pytest
 
 from corrigo.anchoring import WHITESPACE, article_text
 from corrigo.anchoring.quote import quote_from_text
+from tests.shared_data import SHARED_PAGES
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "textmodel"
-SHARED_PAGES = Path(__file__).resolve().parents[3] / "shared" / "data" / "pages"
 MANIFEST = json.loads((FIXTURES / "cases.json").read_text(encoding="utf-8"))["cases"]
 
 

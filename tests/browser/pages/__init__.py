@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
+from tests.shared_data import SHARED_PAGES
+
 PUBLISHER = "https://publisher.test"
 CORRIGO = "https://corrigo.test"
 # The policy DESIGN.md promises publishers the widget works under, plus Trusted Types,
@@ -24,7 +26,6 @@ STRICT_CSP = (
     "require-trusted-types-for 'script'; trusted-types 'none'"
 )
 HERE = Path(__file__).resolve().parent
-SHARED_PAGES = (HERE.parents[2] / ".." / "shared" / "data" / "pages").resolve()
 
 # Record securitypolicyviolation events from the first moment of every page.
 WATCH_CSP = """
