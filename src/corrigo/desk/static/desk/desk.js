@@ -57,6 +57,8 @@
       case "k": mark(current < 0 ? 0 : current - 1); break;
       case "o":
       case "Enter": {
+        // Enter on a focused link or button keeps its own meaning.
+        if (event.key === "Enter" && event.target.closest && event.target.closest("a, button")) return;
         var row = currentRow();
         var link = row && row.querySelector("[data-open]");
         if (!link) return;
