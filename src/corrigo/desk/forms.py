@@ -6,7 +6,6 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from corrigo.reports.actions import MAX_NOTE, OUTCOMES
-from corrigo.reports.models import CaseStatus
 from corrigo.sites.models import Role, Site
 from corrigo.sites.services import normalise_origin
 
@@ -94,5 +93,3 @@ class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, required=False)
     can_see_email = forms.BooleanField(required=False, label="May see reporters' email addresses")
 
-
-STATUS_LABELS = dict(CaseStatus.choices)

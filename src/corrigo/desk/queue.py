@@ -10,7 +10,7 @@ from datetime import datetime, time
 
 from django import forms
 from django.db.models import Case as DbCase
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, TextField, Value, When
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, TextField, Value, When
 from django.db.models.functions import Concat, Left, Length
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
@@ -62,7 +62,7 @@ def _parse(cursor: str) -> tuple[int, int]:
     return int(priority), int(pk)
 
 
-def filtered_cases(site_ids: list[int], filters: dict, user) -> tuple["QuerySet[Case]", bool]:
+def filtered_cases(site_ids: list[int], filters: dict, user) -> tuple[QuerySet, bool]:
     """Every filter but status, which the per-status counts leave out; and whether to count them."""
     # One site (the usual case) as an equality, so the planner walks the queue index in order.
     if not site_ids:

@@ -8,24 +8,26 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from corrigo.reports import actions
-from corrigo.reports.models import AnchorStatus, Case, CaseStatus
-from corrigo.sites.models import ApiToken, Membership, Role, Site
-from corrigo.sites.services import create_token, set_origins
+from corrigo.articles.models import ArticleVersion
+from corrigo.desk import queue as queue_rules
 from corrigo.desk import services
 from corrigo.desk.access import case_view, has_role, roles_of, site_view, sites_where
 from corrigo.desk.forms import (
     AssignForm, BulkOutcomeForm, MemberForm, MergeForm, NoteForm, OriginsForm, OutcomeForm, RoleForm,
     SiteSettingsForm, TokenForm,
 )
-from corrigo.desk import queue as queue_rules
 from corrigo.desk.queue import ALL, QueueFilters, filtered_cases, first_words, queue_page
+from corrigo.reports import actions
+from corrigo.reports.models import AnchorStatus, Case, CaseStatus
+from corrigo.sites.models import ApiToken, Membership, Role, Site
+from corrigo.sites.services import create_token, set_origins
 
 MAX_REPORTS_SHOWN = 500
 OTHER_CASES_SHOWN = 20
@@ -70,8 +72,6 @@ def queue(request):
 
 
 def _assignee_choices(site_ids: list[int]):
-    from django.contrib.auth.models import User
-
     return User.objects.filter(
         memberships__site_id__in=site_ids, memberships__role__in=actions.ASSIGNABLE_ROLES
     ).distinct().order_by("username")
@@ -203,8 +203,6 @@ ANCHOR_BADGES = {
 
 
 def _versions(case):
-    from corrigo.articles.models import ArticleVersion
-
     ids = {pk for pk in (case.version_id, case.anchor_version_id) if pk}
     return ArticleVersion.objects.filter(pk__in=ids) if ids else []
 
