@@ -125,7 +125,10 @@ def main() -> None:
         server.wait(timeout=30)
 
     if args.database_url:
-        stored = None
+        import psycopg
+
+        with psycopg.connect(args.database_url) as db:
+            stored = db.execute("select count(*) from reports_report").fetchone()[0]
     else:
         with sqlite3.connect(data / "corrigo.sqlite3") as db:
             stored = db.execute("select count(*) from reports_report").fetchone()[0]

@@ -90,12 +90,17 @@ SQLITE_OPTIONS = {
 }
 
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=600)}
+    DATABASES = {
+        "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=600, conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "corrigo.sqlite3",
+            # A new SQLite connection costs milliseconds (pragmas, Django's SQL functions):
+            # keep one per worker instead of one per request.
+            "CONN_MAX_AGE": None,
             "OPTIONS": SQLITE_OPTIONS,
         }
     }
