@@ -127,6 +127,25 @@ def test_it_lists_cases_with_counts(client, site, token):
     assert anchor["version_id"] == Case.objects.get().version_id
 
 
+def test_a_case_shows_who_has_it_and_how_it_ended(client, site, token):
+    from corrigo.reports import actions
+    from tests.conftest import make_user
+
+    submit(client, exact="Augest")
+    submit(client, exact="340 islanders")
+    keep, duplicate = Case.objects.order_by("pk")
+    editor = make_user("mira", site, "editor")
+    actions.assign(keep, editor, by=editor)
+    actions.resolve(keep, "fixed", by=editor)
+    actions.merge(duplicate, keep, by=editor)
+    cases = {c["id"]: c for c in get(client, "/api/v1/cases", token).json()["cases"]}
+    assert cases[keep.pk]["assignee"] == "mira"
+    assert cases[keep.pk]["status"] == "fixed" and cases[keep.pk]["resolved_at"]
+    assert cases[duplicate.pk]["status"] == "duplicate"
+    assert cases[duplicate.pk]["duplicate_of"] == keep.pk
+    assert cases[keep.pk]["duplicate_of"] is None
+
+
 def test_cases_filter_by_status(client, site, token):
     submit(client)
     assert len(get(client, "/api/v1/cases?status=open", token).json()["cases"]) == 1

@@ -193,6 +193,9 @@ def case_json(case: Case) -> dict:
         "quote": _quote(case),
         "report_count": case.report_count,
         "anchor": anchor,
+        "assignee": case.assignee.get_username() if case.assignee_id else None,
+        "resolved_at": case.resolved_at.isoformat() if case.resolved_at else None,
+        "duplicate_of": case.duplicate_of_id,
     }
 
 
@@ -209,7 +212,7 @@ def list_cases(
     request: HttpRequest, site: str | None = None, status: str | None = None, cursor: str | None = None, limit: int = PAGE_SIZE
 ):
     the_site = _site_for(request, site)
-    cases = Case.objects.filter(site=the_site).select_related("article")
+    cases = Case.objects.filter(site=the_site).select_related("article", "assignee")
     if status is not None:
         if status not in CaseStatus.values:
             raise invalid("Unknown status.", {"status": f"one of {', '.join(CaseStatus.values)}"})
@@ -222,7 +225,7 @@ def list_cases(
 def get_case(request: HttpRequest, case_id: int):
     case = None
     if 0 < case_id < 2**63:
-        case = Case.objects.select_related("article").filter(pk=case_id, site=request.auth.site).first()
+        case = Case.objects.select_related("article", "assignee").filter(pk=case_id, site=request.auth.site).first()
     if case is None:
         raise ApiError(404, "not_found", "No such case for this token's site.")
     with_email = request.auth.can_see_email
