@@ -176,8 +176,8 @@ def _restore_dates(cases, dates):
     from django.db import connection, transaction
 
     from corrigo.reports.models import Case
-    from corrigo.sql import db_value
 
+    db_value = connection.ops.adapt_datetimefield_value
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {Case._meta.db_table} SET created_at = %s, updated_at = %s WHERE id = %s",

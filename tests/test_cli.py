@@ -38,11 +38,11 @@ def test_createsite_refuses_a_duplicate_key(db, capsys):
     run(["createsite", "courier"], capsys)
     code, _, err = run(["createsite", "courier"], capsys)
     assert code == 2
-    assert "exists already" in err
+    assert "already exists" in err
     assert Site.objects.count() == 1
 
 
-@pytest.mark.parametrize("origin", ["ftp://x.example", "not an origin", "null"])
+@pytest.mark.parametrize("origin", ["ftp://x.example", "not an origin", "null", "https://" + "a" * 400 + ".example"])
 def test_createsite_refuses_a_bad_origin(db, capsys, origin):
     code, _, err = run(["createsite", "courier", "--origin", origin], capsys)
     assert code == 2
@@ -50,10 +50,24 @@ def test_createsite_refuses_a_bad_origin(db, capsys, origin):
     assert not Site.objects.exists()
 
 
-def test_createsite_refuses_a_bad_key(db, capsys):
+def test_createsite_needs_a_key(db, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["createsite"])
     assert exit_info.value.code == 2
+
+
+@pytest.mark.parametrize("key,field", [("bad key", "key"), ("k" * 65, "key"), ("<script>", "key")])
+def test_createsite_refuses_a_bad_key(db, capsys, key, field):
+    code, _, err = run(["createsite", key], capsys)
+    assert code == 2
+    assert f"{field}:" in err
+    assert not Site.objects.exists()
+
+
+def test_createsite_refuses_an_overlong_name(db, capsys):
+    code, _, err = run(["createsite", "courier", "--name", "n" * 201], capsys)
+    assert code == 2 and "name:" in err
+    assert not Site.objects.exists()
 
 
 def test_createuser_reads_the_password_from_stdin(db, capsys, monkeypatch):
@@ -108,6 +122,13 @@ def test_createtoken_prints_a_working_token_once(db, client, capsys):
     assert ApiToken.objects.get().digest != token
     response = client.get("/api/v1/reports", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200
+
+
+def test_createtoken_refuses_an_overlong_name(db, capsys):
+    run(["createsite", "courier"], capsys)
+    code, _, err = run(["createtoken", "--site", "courier", "--name", "n" * 101], capsys)
+    assert code == 2 and "too long" in err
+    assert not ApiToken.objects.exists()
 
 
 def test_createtoken_refuses_an_unknown_site(db, capsys):

@@ -47,14 +47,14 @@ def cmd_migrate(args: argparse.Namespace) -> None:
 
 def cmd_createsite(args: argparse.Namespace) -> None:
     _setup()
-    from django.db import IntegrityError
+    from django.core.exceptions import ValidationError
 
     from corrigo.sites.services import create_site
 
     try:
         site = create_site(args.key, args.name or args.key, args.origin)
-    except IntegrityError:
-        raise CommandError(f"a site with key {args.key!r} exists already") from None
+    except ValidationError as exc:
+        raise CommandError("; ".join(f"{field}: {' '.join(errors)}" for field, errors in exc.message_dict.items())) from None
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     print(f"Created site {site.key!r} allowing {', '.join(site.origins) or 'no origins yet'}.")
@@ -109,15 +109,23 @@ def cmd_createtoken(args: argparse.Namespace) -> None:
     site = Site.objects.filter(key=args.site).first()
     if site is None:
         raise CommandError(f"there is no site {args.site!r}")
-    token = create_token(site, args.name or "", can_see_email=args.with_email)
+    try:
+        token = create_token(site, args.name or "", can_see_email=args.with_email)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
     print(token)
     print("Keep it now: Corrigo stores only its hash and cannot show it again.", file=sys.stderr)
 
 
 def _serve(host: str, port: int, workers: int, threads: int = 1) -> None:
+    from django.db import connections
     from gunicorn.app.base import BaseApplication
 
     from corrigo.wsgi import application
+
+    # Workers are forked from this process: none may inherit its database connection
+    # (SQLite forbids sharing one across processes, and connections now outlive requests).
+    connections.close_all()
 
     class Server(BaseApplication):
         def load_config(self) -> None:

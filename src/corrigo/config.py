@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 
@@ -31,12 +32,18 @@ def secret_key(data: Path) -> str:
     try:
         return keyfile.read_text().strip()
     except FileNotFoundError:
-        key = secrets.token_urlsafe(50)
-        # O_EXCL: when several workers start at once, exactly one writes the key.
-        try:
-            fd = os.open(keyfile, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return keyfile.read_text().strip()
+        pass
+    # Write the whole key to a private temporary file, then link it into place: when
+    # several workers start at once, exactly one link succeeds and nobody ever reads a
+    # half-written key.
+    fd, temporary = tempfile.mkstemp(dir=data, prefix=".secret-key-")
+    try:
         with os.fdopen(fd, "w") as handle:
-            handle.write(key)
-        return key
+            handle.write(secrets.token_urlsafe(50))
+        try:
+            os.link(temporary, keyfile)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(temporary)
+    return keyfile.read_text().strip()

@@ -8,6 +8,7 @@ few hand-written statements short and parameterised.
 import contextlib
 import fcntl
 import os
+import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from functools import lru_cache
@@ -15,11 +16,15 @@ from functools import lru_cache
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 
-def db_value(value):
-    """Datetimes as the backend stores them (SQLite keeps text); everything else as is."""
-    if isinstance(value, datetime):
-        return connection.ops.adapt_datetimefield_value(value)
-    return value
+_ROW_ID = re.compile(r"[0-9]{1,18}")
+
+
+def row_id(value: object) -> int | None:
+    """A row id from user input ("42"), or None when it is not one the database can hold.
+
+    ASCII digits only: str.isdigit() also accepts "²", which int() then refuses.
+    """
+    return int(value) if isinstance(value, str) and _ROW_ID.fullmatch(value) else None
 
 
 def _run(sql: str, params: Sequence):

@@ -21,6 +21,10 @@ from corrigo.articles.canonical import InvalidURL, canonical_url, origin_of
         ("https://news.example.org/a?flag=", "https://news.example.org/a?flag="),
         ("https://[2001:DB8::1]:8443/a", "https://[2001:db8::1]:8443/a"),
         ("https://новини.example/стаття", "https://новини.example/стаття"),
+        ("https://news.example.org/a?q=caf%C3%A9+au+lait&utm_source=x", "https://news.example.org/a?q=caf%C3%A9+au+lait"),
+        ("https://news.example.org/a?q=café", "https://news.example.org/a?q=café"),
+        ("https://news.example.org/a?a=1&&b=2&", "https://news.example.org/a?a=1&b=2"),
+        ("https://news.example.org/a?utm%5Fsource=x&id=1", "https://news.example.org/a?id=1"),
     ],
 )
 def test_it_canonicalises(raw, expected):
@@ -39,6 +43,15 @@ def test_it_canonicalises(raw, expected):
 def test_it_refuses_what_is_not_an_http_url(raw):
     with pytest.raises(InvalidURL):
         canonical_url(raw)
+
+
+def test_a_canonical_url_never_outgrows_the_limit():
+    # Re-encoding a query used to turn 1,000 "é" into 6,000 characters, past the column size.
+    for raw in ["https://example.org/?" + "é" * 1000, "https://example.org/?" + "a&" * 1000]:
+        url = canonical_url(raw)
+        assert len(url) <= 2048
+    with pytest.raises(InvalidURL):
+        canonical_url("https://" + "İ" * 1100 + ".example/")  # lower-casing doubles this host
 
 
 def test_origin_of_keeps_scheme_host_and_port():

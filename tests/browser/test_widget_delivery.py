@@ -156,3 +156,17 @@ def test_closing_the_dialog_while_sending_still_tells_the_reader(page, web, publ
     expect(page.locator("corrigo-widget .toast")).to_have_text(T[notice])
     assert len(stored_reports()) == stored
     assert (page.evaluate(OUTBOX) is None) == (fault is None)
+
+
+def test_a_long_title_is_cut_without_splitting_an_emoji(page, web, publisher):
+    # The 500th UTF-16 unit of this title is the first half of a crab: cut there, the
+    # report would carry a lone surrogate, which the API refuses.
+    title = "a" * 499 + "\U0001F980 and more"
+    goto(page, web, HTML.replace("<title>Crab festival returns to the harbour — The Test Gazette</title>", f"<title>{title}</title>"))
+    select(page, "old customs house")
+    assert press_report(page) is True
+    form = page.get_by_role("dialog", name="Report a mistake")
+    form.get_by_role("button", name="Send").click()
+    expect(form.get_by_role("status")).to_have_text(T["sent"])
+    [report] = stored_reports()
+    assert report.title == "a" * 499

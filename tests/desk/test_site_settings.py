@@ -49,6 +49,15 @@ def test_admin_adds_an_existing_user_and_a_new_one(as_user, admin, site):
     assert User.objects.get(username="gus").check_password("a fine long password")
 
 
+@pytest.mark.parametrize("username", ["<script>", "a b", "x" * 151])
+def test_a_new_user_name_follows_the_clis_rule(as_user, admin, site, username):
+    from django.contrib.auth.models import User
+
+    response = as_user(admin).post(settings_url(site, "desk:member-add"), {"username": username, "role": "editor", "password": "a fine long password"})
+    assert response.status_code == 400
+    assert not User.objects.filter(username=username).exists()
+
+
 def test_new_user_needs_a_password(as_user, admin, site):
     response = as_user(admin).post(settings_url(site, "desk:member-add"), {"username": "hal", "role": "editor"})
     assert response.status_code == 400

@@ -89,7 +89,7 @@ def test_it_pages_with_a_cursor(client, site, token):
     assert page3["next"] is None
 
 
-@pytest.mark.parametrize("query", ["cursor=abc", "cursor=-1", "cursor=99999999999999999999999", "limit=0", "limit=201", "limit=x"])
+@pytest.mark.parametrize("query", ["cursor=abc", "cursor=-1", "cursor=99999999999999999999999", "cursor=%C2%B2", "cursor=%00", "limit=0", "limit=201", "limit=x"])
 def test_it_rejects_bad_paging(client, site, token, query):
     response = get(client, f"/api/v1/reports?{query}", token)
     assert response.status_code == 400
@@ -107,8 +107,11 @@ def test_a_token_for_site_a_sees_nothing_of_site_b(client, site, other_site):
     assert get(client, "/api/v1/cases", other_token).json()["cases"] == []
 
 
-def test_an_unknown_site_is_404(client, site, token):
-    assert get(client, "/api/v1/reports?site=nowhere", token).status_code == 404
+@pytest.mark.parametrize("key", ["nowhere", "%00", "a%20b", "x" * 65, "%C2%B2"])
+def test_an_unknown_site_is_404(client, site, token, key):
+    response = get(client, f"/api/v1/reports?site={key}", token)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "unknown_site"
 
 
 def test_it_lists_cases_with_counts(client, site, token):

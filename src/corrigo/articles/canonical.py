@@ -1,7 +1,7 @@
 """Canonical page URLs: the same article reached through tracking links is one article."""
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 # Query parameters that only say where a click came from, never which page it is.
 TRACKING_PARAMS = frozenset(
@@ -38,12 +38,18 @@ def canonical_url(raw: str) -> str:
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    query = [
-        (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if key.lower() not in TRACKING_PARAMS and not key.lower().startswith(TRACKING_PREFIXES)
-    ]
-    return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query, doseq=True), ""))
+    # Pairs are kept as they were written: decoding and re-encoding would change the URL
+    # (and could make it several times longer).
+    query = "&".join(pair for pair in parts.query.split("&") if pair and not _is_tracking(pair))
+    url = urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+    if len(url) > MAX_URL_LENGTH:
+        raise InvalidURL(f"URL is longer than {MAX_URL_LENGTH} characters.")
+    return url
+
+
+def _is_tracking(pair: str) -> bool:
+    key = unquote_plus(pair.split("=", 1)[0]).lower()
+    return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
 
 
 def origin_of(raw: str) -> str:

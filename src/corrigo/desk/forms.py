@@ -2,12 +2,14 @@
 
 from django import forms
 from django.contrib.auth.models import User
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from corrigo.reports.actions import MAX_NOTE, OUTCOMES
 from corrigo.sites.models import Role, Site
 from corrigo.sites.services import normalise_origin
+from corrigo.sql import row_id
 
 OUTCOME_CHOICES = [(o.value, o.label) for o in OUTCOMES]
 
@@ -23,7 +25,7 @@ class BulkOutcomeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Any id is accepted here; which ones the user may touch is checked against the database.
-        self.fields["cases"].valid_value = lambda value: str(value).isdigit() and len(str(value)) < 19
+        self.fields["cases"].valid_value = lambda value: row_id(str(value)) is not None
 
 
 class NoteForm(forms.Form):
@@ -65,7 +67,8 @@ class OriginsForm(forms.Form):
 class MemberForm(forms.Form):
     """Add a member: an existing user, or a new one when a first password is given."""
 
-    username = forms.CharField(max_length=150)
+    # The same rule as the CLI's createuser (User.full_clean): letters, digits and @.+-_ only.
+    username = forms.CharField(max_length=150, validators=[UnicodeUsernameValidator()])
     role = forms.ChoiceField(choices=Role.choices)
     password = forms.CharField(
         required=False, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

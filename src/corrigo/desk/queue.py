@@ -16,6 +16,7 @@ from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from corrigo.reports.models import AnchorStatus, Case, CaseStatus, Category, Report
+from corrigo.sql import row_id
 
 PAGE_SIZE = 50
 # Above this many matching cases a search filters by subquery instead of by a list of ids.
@@ -75,8 +76,8 @@ def filtered_cases(site_ids: list[int], filters: dict, user) -> tuple[QuerySet, 
         cases = cases.filter(assignee=user)
     elif assignee == "nobody":
         cases = cases.filter(assignee__isnull=True)
-    elif assignee.isdigit() and len(assignee) < 19:
-        cases = cases.filter(assignee_id=int(assignee))
+    elif (assignee_id := row_id(assignee)) is not None:
+        cases = cases.filter(assignee_id=assignee_id)
     if filters.get("looks_fixed"):
         cases = cases.filter(anchor_status=AnchorStatus.CHANGED)
     zone = timezone.get_current_timezone()

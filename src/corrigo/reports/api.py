@@ -1,6 +1,7 @@
 """Report API v1: the public intake and the token-guarded read endpoints."""
 
 import json
+import re
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.request import RawPostDataException
@@ -15,10 +16,12 @@ from corrigo.reports.models import Case, CaseStatus, Report
 from corrigo.reports.schemas import UNSTORABLE, ReportIn, cross_field_errors
 from corrigo.reports.services import submit_report
 from corrigo.sites.models import ApiToken, Site
+from corrigo.sql import row_id
 from corrigo.sites.services import intake_site, origin_allowed, origin_allowed_anywhere, token_for
 
 router = Router(tags=["reports"])
 
+SITE_KEY = re.compile(r"[-a-zA-Z0-9_]{1,64}")  # a SlugField, as Site.key is
 JSON_TYPES = {"application/json", "text/plain", ""}
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -101,9 +104,10 @@ def submit(request: HttpRequest) -> HttpResponse:
             raise invalid(next(iter(errors.values())), errors)
         submission = submit_report(site, report)
     except ApiError as exc:
-        # Errors are readable from any page: they hold nothing but the reason, and a
-        # widget that cannot read a refusal would take it for a network failure and retry.
-        return _cors(exc.response(), origin)
+        # CORS for allowed origins only (issue 2): a page the site does not trust learns
+        # nothing, not even why it was refused.
+        readable = origin is not None and exc.code != "origin_not_allowed" and origin_allowed_anywhere(origin)
+        return _cors(exc.response(), origin if readable else None)
     body = {"id": submission.uid, "status": "received"}
     return _cors(JsonResponse(body, status=201 if submission.created else 200), origin)
 
@@ -131,7 +135,7 @@ def _site_for(request: HttpRequest, key: str | None) -> Site:
     token: ApiToken = request.auth
     if key is None or key == token.site.key:
         return token.site
-    if not Site.objects.filter(key=key).exists():
+    if not SITE_KEY.fullmatch(key) or not Site.objects.filter(key=key).exists():
         raise ApiError(404, "unknown_site", f"There is no site {key!r}.")
     raise ApiError(403, "forbidden", "This token is for another site.")
 
@@ -140,9 +144,9 @@ def _page(queryset, cursor: str | None, limit: int) -> tuple[list, str | None]:
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise invalid(f"limit must be between 1 and {MAX_PAGE_SIZE}.", {"limit": "out of range"})
     if cursor:
-        if not cursor.isdigit() or len(cursor) > 19:
+        if (before := row_id(cursor)) is None:
             raise invalid("cursor is not valid.", {"cursor": "not a cursor from this API"})
-        queryset = queryset.filter(pk__lt=int(cursor))
+        queryset = queryset.filter(pk__lt=before)
     rows = list(queryset.order_by("-pk")[: limit + 1])
     next_cursor = str(rows[limit - 1].pk) if len(rows) > limit else None
     return rows[:limit], next_cursor

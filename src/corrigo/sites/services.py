@@ -11,12 +11,16 @@ from corrigo.articles.canonical import InvalidURL, origin_of
 from corrigo.sites.models import AllowedOrigin, ApiToken, Membership, Role, Site, hash_token
 
 
+ORIGIN_MAX_LENGTH = AllowedOrigin._meta.get_field("origin").max_length
+
+
 def normalise_origin(value: str) -> str | None:
     """The origin in canonical form, or None when it is not an http(s) origin (e.g. "null")."""
     try:
-        return origin_of(value)
+        origin = origin_of(value)
     except InvalidURL:
         return None
+    return origin if len(origin) <= ORIGIN_MAX_LENGTH else None
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,10 @@ def origin_allowed_anywhere(origin: str) -> bool:
 
 @transaction.atomic
 def create_site(key: str, name: str = "", origins: list[str] = (), **settings) -> Site:
-    site = Site.objects.create(key=key, name=name or key, **settings)
+    """A new site; raises ValidationError for a bad or taken key, ValueError for a bad origin."""
+    site = Site(key=key, name=name or key, **settings)
+    site.full_clean()
+    site.save()
     set_origins(site, origins)
     return site
 
@@ -93,6 +100,8 @@ def set_membership(user: User, site: Site, role: Role | str) -> Membership:
 
 def create_token(site: Site, name: str = "", *, can_see_email: bool = False, created_by: User | None = None) -> str:
     """Create a token and return it in clear: the only time anyone sees it."""
+    if len(name) > ApiToken._meta.get_field("name").max_length:
+        raise ValueError("the token's name is too long")
     token = ApiToken.generate()
     ApiToken.objects.create(
         site=site, name=name, digest=hash_token(token), hint=token[:10],

@@ -94,6 +94,8 @@ function toast (text) {
 
 // ---- the dialog ---------------------------------------------------------------------------
 
+// At most n UTF-16 units, never ending in half a surrogate pair (the API refuses those).
+const clip = (s, n) => (s = s.slice(0, n), /[\ud800-\udbff]$/.test(s) ? s.slice(0, -1) : s)
 const newId = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
 
 function quoteView (t, q) {
@@ -169,11 +171,11 @@ export function open (c) {
       url: location.href,
       canonical_url: canonical ? canonical.href : undefined,
       article_id: idHolder ? idHolder.getAttribute('data-article-id') : undefined,
-      title: D.title.trim().slice(0, 500) || undefined,
+      title: clip(D.title.trim(), 500) || undefined,
       quote: withQuote ? { exact: q.exact, prefix: q.prefix, suffix: q.suffix, start: q.start, end: q.end } : undefined,
       article_text: withQuote ? q.text : undefined,
       suggestion: value(suggestion),
-      comment: q && !withQuote ? ('“' + q.exact + '”\n' + (text || '')).slice(0, 5000) : text,
+      comment: q && !withQuote ? clip('“' + q.exact + '”\n' + (text || ''), 5000) : text,
       category: form.elements.category.value || undefined,
       email: value(email),
       language: c.lang,
