@@ -46,27 +46,3 @@ def distances_ending_at(pattern: str, window: str) -> list[int]:
         mv = ph & xv
         append(score)
     return out
-
-
-def common_suffix_length(a: str, b: str) -> int:
-    """Length of the longest common suffix of two strings (binary search on slices)."""
-    low, high = 0, min(len(a), len(b))
-    while low < high:
-        mid = (low + high + 1) // 2
-        if a[len(a) - mid :] == b[len(b) - mid :]:
-            low = mid
-        else:
-            high = mid - 1
-    return low
-
-
-def common_prefix_length(a: str, b: str) -> int:
-    """Length of the longest common prefix of two strings (binary search on slices)."""
-    low, high = 0, min(len(a), len(b))
-    while low < high:
-        mid = (low + high + 1) // 2
-        if a[:mid] == b[:mid]:
-            low = mid
-        else:
-            high = mid - 1
-    return low

@@ -48,6 +48,11 @@ class SiteSettingsForm(forms.ModelForm):
     class Meta:
         model = Site
         fields = ["name", "article_selector", "ignore_selectors", "default_language"]
+        help_texts = {
+            "ignore_selectors": "Comma-separated CSS selectors left out of the article text: ads, teasers, and "
+            "anything that changes on every view (\"updated 5 minutes ago\"), which would otherwise "
+            "make each report look like a new version of the article.",
+        }
 
 
 class OriginsForm(forms.Form):

@@ -17,7 +17,7 @@ from corrigo.reports.schemas import UNSTORABLE, ReportIn, cross_field_errors
 from corrigo.reports.services import submit_report
 from corrigo.sites.models import ApiToken, Site
 from corrigo.sql import row_id
-from corrigo.sites.services import intake_site, origin_allowed, origin_allowed_anywhere, token_for
+from corrigo.sites.services import intake_site, origin_allowed_anywhere, token_for
 
 router = Router(tags=["reports"])
 
@@ -97,12 +97,11 @@ def submit(request: HttpRequest) -> HttpResponse:
         entry = intake_site(report.site)
         if entry is None:
             raise ApiError(404, "unknown_site", f"There is no site {report.site!r}.")
-        site = entry.site
-        if origin is not None and not origin_allowed(site, origin):
+        if origin is not None and not entry.allows(origin):
             raise ApiError(403, "origin_not_allowed", "This page's origin may not send reports for this site.")
         if errors := cross_field_errors(report):
             raise invalid(next(iter(errors.values())), errors)
-        submission = submit_report(site, report)
+        submission = submit_report(entry.site, report)
     except ApiError as exc:
         # CORS for allowed origins only (issue 2): a page the site does not trust learns
         # nothing, not even why it was refused.

@@ -5,11 +5,11 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from corrigo.anchoring import CONTEXT_LENGTH
 from corrigo.articles.canonical import InvalidURL, canonical_url
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 MAX_EXACT = 1000
-MAX_CONTEXT = 32
 MAX_ARTICLE_TEXT = 200_000
 
 ClientReportId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
@@ -23,8 +23,8 @@ class QuoteIn(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore")
 
     exact: str = Field(min_length=1, max_length=MAX_EXACT)
-    prefix: str = Field(default="", max_length=MAX_CONTEXT)
-    suffix: str = Field(default="", max_length=MAX_CONTEXT)
+    prefix: str = Field(default="", max_length=CONTEXT_LENGTH)
+    suffix: str = Field(default="", max_length=CONTEXT_LENGTH)
     start: int = Field(ge=0, le=MAX_ARTICLE_TEXT)
     end: int = Field(ge=1, le=MAX_ARTICLE_TEXT)
 

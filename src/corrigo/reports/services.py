@@ -14,12 +14,13 @@ from datetime import datetime
 from django.db import IntegrityError, connection
 from django.utils import timezone
 
+from corrigo.anchoring import quote_from_text
 from corrigo.articles.models import ArticleVersion
 from corrigo.articles.services import record_version, upsert_article
 from corrigo.reports.models import Case, CaseStatus, Category, Report, new_report_uid
 from corrigo.reports.priority import case_priority
 from corrigo.reports.reanchoring import anchor_case, reanchor_open_cases
-from corrigo.reports.schemas import MAX_CONTEXT, ReportIn
+from corrigo.reports.schemas import ReportIn
 from corrigo.sites.models import Site
 from corrigo.sql import execute, fetchone, insert, write_transaction
 
@@ -77,16 +78,15 @@ def _store(site: Site, data: ReportIn) -> Submission:
     )
     filing = Filing(site.pk, article_id, latest_version_id, data.category or "", now)
     if data.quote is not None:
-        text, quote = data.article_text or "", data.quote
+        text = data.article_text or ""
         filing.version_id, new_text = record_version(article_id, text, now)
         if new_text:
             # Before this report is filed, so that it meets its case where the passage is now.
             reanchor_open_cases(article_id, filing.version_id, text, now)
             filing.latest_version_id = filing.version_id
         # The context is taken from the text itself, so it is right whatever the client sent.
-        filing.exact = quote.exact
-        filing.prefix = text[max(0, quote.start - MAX_CONTEXT) : quote.start]
-        filing.suffix = text[quote.end : quote.end + MAX_CONTEXT]
+        quote = quote_from_text(text, data.quote.start, data.quote.end)
+        filing.exact, filing.prefix, filing.suffix = quote.exact, quote.prefix, quote.suffix
         filing.start, filing.end = quote.start, quote.end
     case_id = file_under_case(filing)
     uid = new_report_uid()

@@ -10,7 +10,6 @@ from django.utils import timezone
 from corrigo.articles.canonical import InvalidURL, origin_of
 from corrigo.sites.models import AllowedOrigin, ApiToken, Membership, Role, Site, hash_token
 
-
 ORIGIN_MAX_LENGTH = AllowedOrigin._meta.get_field("origin").max_length
 
 
@@ -28,6 +27,10 @@ class IntakeSite:
     site: Site
     origins: frozenset[str]
     expires: float
+
+    def allows(self, origin: str) -> bool:
+        """True when a page of this origin may send reports for the site."""
+        return normalise_origin(origin) in self.origins
 
 
 # Every report looks its site up; each process keeps sites for a few seconds, so a
@@ -53,12 +56,6 @@ def intake_site(key: str) -> IntakeSite | None:
 
 def forget_cached_sites() -> None:
     _site_cache.clear()
-
-
-def origin_allowed(site: Site, origin: str) -> bool:
-    entry = intake_site(site.key)
-    normal = normalise_origin(origin)
-    return entry is not None and normal is not None and normal in entry.origins
 
 
 def origin_allowed_anywhere(origin: str) -> bool:
