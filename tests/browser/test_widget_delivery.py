@@ -36,8 +36,9 @@ def _kept(page) -> list[dict]:
 
 
 def _wait_for_reports(page, count: int, nudge: bool = False) -> list:
-    """Poll the database; with `nudge`, tell the widget the network is back each time."""
-    for _ in range(100):
+    """Poll the database for up to 30 s (retries wait 3 s, a loaded CI box stretches that);
+    with `nudge`, tell the widget the network is back each time."""
+    for _ in range(300):
         if nudge:
             page.evaluate("dispatchEvent(new Event('online'))")
         if len(reports := stored_reports()) >= count:
