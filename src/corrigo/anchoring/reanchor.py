@@ -473,7 +473,7 @@ class _Search:
                 first, last = max(start, end_low), min(end_high, start + self.max_replacement)
                 if first > last:
                     continue
-                end = self._best_end(suffix_fit, end_low, start, first, last)
+                end = self._best_boundary(suffix_fit, end_low, first, last, start, 1)
                 context = fit + suffix_fit[end - end_low]
                 places.append(self._place(start, end, context, self._stands(start, end)))
         best_suffix = max(suffix_fit)
@@ -483,7 +483,7 @@ class _Search:
                 first, last = max(low, end - self.max_replacement), min(high, end)
                 if first > last:
                     continue
-                start = self._best_start(prefix_fit, low, first, last, end)
+                start = self._best_boundary(prefix_fit, low, first, last, end, -1)
                 context = prefix_fit[start - low] + fit
                 places.append(self._place(start, end, context, self._stands(start, end)))
         return places
@@ -504,25 +504,16 @@ class _Search:
             return False
         return True
 
-    def _best_end(self, suffix_fit: list[int], end_low: int, start: int, first: int, last: int) -> int:
+    def _best_boundary(self, fit: list[int], fit_low: int, first: int, last: int, other: int, side: int) -> int:
+        """The boundary in first..last whose context fits best; ties go to the one that
+        keeps the passage's length. ``side`` is 1 for an end (``other`` is the start) and
+        -1 for a start (``other`` is the end); the earliest position wins a full tie."""
         length = len(self.exact)
-        best_end, best_key = first, None
-        for end in range(first, last + 1):
-            key = (suffix_fit[end - end_low], -abs(end - start - length))
-            if best_key is None or key > best_key:
-                best_end, best_key = end, key
-        return best_end
-
-    def _best_start(
-        self, prefix_fit: list[int], low: int, start_low: int, start_high: int, end: int
-    ) -> int:
-        length = len(self.exact)
-        best_start, best_key = start_low, None
-        for start in range(start_low, start_high + 1):
-            key = (prefix_fit[start - low], -abs(end - start - length))
-            if best_key is None or key > best_key:
-                best_start, best_key = start, key
-        return best_start
+        return max(
+            range(first, last + 1),
+            key=lambda at: (fit[at - fit_low], -abs(side * (at - other) - length)),
+            default=first,
+        )
 
     def _place(self, start: int, end: int, context: int, exact: bool) -> _Place:
         rank = context + (self.exact_bonus if exact else 0.0) - self._distance_penalty(start)
