@@ -6,11 +6,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from corrigo.reports.models import Case, CaseEvent, CaseStatus
+from tests.browser.desk import log_in
 from tests.conftest import make_user
 from tests.desk.conftest import report
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a long test password"
 ROWS = "[data-queue] > li.case"
 
 
@@ -20,15 +20,6 @@ def desk(live_server, settings, transactional_db, site):
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     make_user("eddie", site, "editor")
     return live_server
-
-
-def log_in(page: Page, server, username="eddie"):
-    page.goto(f"{server.url}/desk/")
-    expect(page).to_have_url(re.compile(r"/desk/login/\?next=/desk/$"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button:has-text('Log in')")
-    expect(page).to_have_url(f"{server.url}/desk/")
 
 
 def cases(*words_and_categories):

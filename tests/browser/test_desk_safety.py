@@ -13,10 +13,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from corrigo.reports.models import Report
+from tests.browser.desk import log_in
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a long test password"
 
 SCRIPT = "<script>window.__pwned='script';alert('script')</script>"
 IMG = "<img src=x onerror=\"window.__pwned='img';alert('img')\">"
@@ -87,10 +87,7 @@ def test_hostile_reports_do_not_run_in_the_desk(page: Page, desk):
     page.on("console", lambda message: console.append(message.text))
     page.add_init_script(RECORD_VIOLATIONS)
 
-    page.goto(f"{desk.url}/desk/login/")
-    page.fill("#id_username", "ada")
-    page.fill("#id_password", PASSWORD)
-    page.click("button:has-text('Log in')")
+    log_in(page, desk, "ada")
     expect(page.locator("[data-queue] > li.case")).to_have_count(len(case_ids))
 
     def assert_inert(where: str):
@@ -139,10 +136,7 @@ def test_desk_pages_raise_no_csp_violation_of_their_own(page: Page, desk):
     console = []
     page.on("console", lambda message: console.append(message.text))
     page.add_init_script(RECORD_VIOLATIONS)
-    page.goto(f"{desk.url}/desk/login/")
-    page.fill("#id_username", "ada")
-    page.fill("#id_password", PASSWORD)
-    page.click("button:has-text('Log in')")
+    log_in(page, desk, "ada")
     case_id = Report.objects.get().case_id
     page.select_option("select[name=category]", "fact")  # an htmx swap
     expect(page.locator("[data-queue] > li.case")).to_have_count(1)
