@@ -87,6 +87,8 @@ def test_a_kept_report_is_retried_on_its_own(page, web, publisher):
     expect(form.get_by_role("status")).to_have_text(T["kept"])
     [report] = _wait_for_reports(page, 1)
     assert report.suggestion == "old custom house"
+    # The server commits before its answer reaches the page: wait for the widget to hear it.
+    expect(form.get_by_role("status")).to_have_text(T["later"])
     assert page.evaluate(OUTBOX) is None
 
 
