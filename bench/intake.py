@@ -6,7 +6,12 @@ package): first GET /api/v1/health (the framework's ceiling), then POST
 client_report_id per request. Prints requests per second, p50 and p99 for both, the
 ratio, and checks that every acknowledged report is in the database.
 
-    python bench/intake.py [--seconds 15] [--connections 8] [--database-url URL]
+    python bench/intake.py [--seconds 15] [--connections 8] [--database-url URL] [--bounds]
+
+With --bounds (SQLite only) the same server also serves the two endpoints of
+bench/intake_bounds_urls.py, and the run measures them too: intake's work without
+any write, and with only a raw receipt committed. They show how much of the
+ceiling is left for a durable report at all.
 """
 
 import argparse
@@ -27,6 +32,10 @@ BENCH = Path(__file__).resolve().parent
 SHARED_DATA = Path(os.environ.get("CORRIGO_SHARED_DATA", BENCH.parent.parent / "shared" / "data"))
 PAGES = SHARED_DATA / "pages" / "pages.jsonl"
 ORIGIN = "https://bench.example"
+RECEIPTS = (  # for /bench/receipt-only
+    "CREATE TABLE bench_receipt (id INTEGER PRIMARY KEY, site_id INTEGER, client_report_id TEXT, uid TEXT, body TEXT,"
+    " UNIQUE (site_id, client_report_id))"
+)
 
 
 def article_bodies() -> list[tuple[str, str]]:
@@ -89,7 +98,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--database-url", help="PostgreSQL instead of SQLite (the database must exist and be empty)")
+    parser.add_argument("--bounds", action="store_true", help="also measure the bounds endpoints (SQLite only)")
     args = parser.parse_args()
+    if args.bounds and args.database_url:
+        parser.error("--bounds measures SQLite only")
 
     data = Path(tempfile.mkdtemp(prefix="corrigo-bench-"))
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CORRIGO_DEMO"}}
@@ -98,6 +110,10 @@ def main() -> None:
         env["DATABASE_URL"] = args.database_url
     corrigo(env, "migrate")
     corrigo(env, "createsite", "bench", "--origin", ORIGIN)
+    if args.bounds:
+        with sqlite3.connect(data / "corrigo.sqlite3") as db:
+            db.execute(RECEIPTS)
+        env.update(DJANGO_SETTINGS_MODULE="intake_bounds_settings", PYTHONPATH=os.pathsep.join(filter(None, [str(BENCH), env.get("PYTHONPATH")])))
     bodies_file = data / "bodies.jsonl"
     bodies_file.write_text("\n".join(report_bodies(2000)) + "\n")
 
@@ -120,6 +136,10 @@ def main() -> None:
         wrk(base + "/api/v1/health", 3, args.connections, BENCH / "health_wrk.lua", wrk_env)  # warm up
         ceiling = wrk(base + "/api/v1/health", args.seconds, args.connections, BENCH / "health_wrk.lua", wrk_env)
         intake = wrk(base, args.seconds, args.connections, BENCH / "intake_wrk.lua", wrk_env)
+        bounds = {
+            path: wrk(base, args.seconds, args.connections, BENCH / "intake_wrk.lua", dict(wrk_env, CORRIGO_BENCH_PATH=path))
+            for path in (["/bench/receipt-only", "/bench/validate-only"] if args.bounds else [])
+        }
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -139,7 +159,11 @@ def main() -> None:
     print("| --- | ---: | ---: | ---: | ---: |")
     print(f"| GET /api/v1/health (ceiling) | {ceiling['rps']:.0f} | {ceiling['p50_ms']:.2f} | {ceiling['p99_ms']:.2f} | {ceiling['non2xx']} |")
     print(f"| POST /api/v1/reports | {intake['rps']:.0f} | {intake['p50_ms']:.2f} | {intake['p99_ms']:.2f} | {intake['non2xx']} |")
+    for path, run in bounds.items():
+        print(f"| POST {path} (bound) | {run['rps']:.0f} | {run['p50_ms']:.2f} | {run['p99_ms']:.2f} | {run['non2xx']} |")
     print(f"intake / ceiling: {intake['rps'] / ceiling['rps']:.0%} (target ≥ 60 %)")
+    for path, run in bounds.items():
+        print(f"{path} / ceiling: {run['rps'] / ceiling['rps']:.0%}")
     if stored is not None:
         # wrk counts a request cut off at the end of the run as an error, so stored may exceed acknowledged by a few.
         print(f"acknowledged {acknowledged}, stored {stored}: {'ok' if stored >= acknowledged else 'LOST REPORTS'}")

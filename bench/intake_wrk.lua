@@ -2,6 +2,7 @@
 local bodies = {}
 for line in io.lines(os.getenv("CORRIGO_BENCH_BODIES")) do bodies[#bodies + 1] = line end
 local counter = 0
+local path = os.getenv("CORRIGO_BENCH_PATH") or "/api/v1/reports"
 local threads = 0
 
 function setup(thread)
@@ -13,7 +14,7 @@ function request()
   counter = counter + 1
   local body = bodies[(counter % #bodies) + 1]
   body = body:gsub("__ID__", string.format("w%d-%010d", tid, counter), 1)
-  return wrk.format("POST", "/api/v1/reports",
+  return wrk.format("POST", path,
     {["Content-Type"] = "text/plain", ["Origin"] = "https://bench.example"}, body)
 end
 
