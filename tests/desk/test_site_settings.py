@@ -110,8 +110,52 @@ def test_token_of_another_site_cannot_be_revoked_here(as_user, admin, site, othe
     assert ApiToken.objects.get().revoked_at is None
 
 
+def _embed_tag(html: str) -> dict:
+    """The attributes of the script tag an admin copies from the settings page."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    snippet = LexborHTMLParser(html).css_first("#embed-snippet").text()
+    [script] = LexborHTMLParser(snippet).css("script")
+    return dict(script.attributes)
+
+
 def test_embed_snippet_names_the_site_and_its_selectors(as_user, admin, site):
     Site.objects.filter(pk=site.pk).update(article_selector="article .body", ignore_selectors=".ad", default_language="uk")
     html = as_user(admin).get(settings_url(site)).content.decode()
-    assert ('&lt;script async src="http://testserver/widget.js" data-site="courier" data-article="article .body"'
-            ' data-ignore=".ad" data-lang="uk"&gt;&lt;/script&gt;') in html
+    assert _embed_tag(html) == {
+        "async": None, "src": "http://testserver/widget.js", "data-site": "courier",
+        "data-article": "article .body", "data-ignore": ".ad", "data-lang": "uk",
+    }
+
+
+def test_embed_snippet_keeps_quotes_and_ampersands_in_selectors_intact(as_user, admin, site):
+    # Pasted into a page, the tag must give the widget these selectors back, not a broken attribute.
+    article = 'main [data-role="story & more"]'
+    ignore = "aside[title='a\"b'], .ad"
+    Site.objects.filter(pk=site.pk).update(article_selector=article, ignore_selectors=ignore)
+    tag = _embed_tag(as_user(admin).get(settings_url(site)).content.decode())
+    assert (tag["data-article"], tag["data-ignore"]) == (article, ignore)
+    assert set(tag) == {"async", "src", "data-site", "data-article", "data-ignore", "data-lang"}
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("article_selector", "article <<<"),
+    ("article_selector", ":is("),
+    ("ignore_selectors", ".ad,"),
+    ("ignore_selectors", "div::before"),
+    ("default_language", "english please"),
+    ("default_language", "<script>"),
+    ("default_language", "x"),
+])
+def test_site_settings_the_widget_could_not_use_are_refused(as_user, admin, site, field, value):
+    data = {"name": "The Courier", "article_selector": "article", "ignore_selectors": ".ad", "default_language": "en"}
+    response = as_user(admin).post(settings_url(site, "desk:site-save"), {**data, field: value})
+    assert response.status_code == 400
+    stored = Site.objects.get(pk=site.pk)
+    assert (stored.article_selector, stored.ignore_selectors, stored.default_language) == ("", "", "en")
+
+
+def test_site_settings_with_a_nul_byte_are_refused(as_user, admin, site):
+    data = {"name": "The\x00Courier", "article_selector": "article", "ignore_selectors": "", "default_language": "en"}
+    assert as_user(admin).post(settings_url(site, "desk:site-save"), data).status_code == 400
+    assert Site.objects.get(pk=site.pk).name == "The Courier"

@@ -24,6 +24,7 @@ from corrigo.anchoring.textmodel import (
     SKIPPED_TAGS,
     WHITESPACE,
     article_text,
+    selector_error,
 )
 
 __all__ = [
@@ -37,5 +38,6 @@ __all__ = [
     "article_text",
     "quote_from_text",
     "reanchor",
+    "selector_error",
     "spans_overlap",
 ]

@@ -103,6 +103,20 @@ def article_text(
     return normalise(_walk(root, ignored))
 
 
+def selector_error(selector: str) -> str | None:
+    """Why the server's parser cannot use `selector` (a CSS selector list), or None when it can.
+
+    A site's article and ignore selectors are checked with this before they are saved:
+    the server reads pages with the same engine, and a browser would refuse most of
+    what it refuses.
+    """
+    try:
+        LexborHTMLParser("<p></p>").css(selector)
+    except Exception:  # selectolax raises its own error type (SelectolaxError) for any bad selector
+        return "not a CSS selector this parser understands"
+    return None
+
+
 def normalise(pieces: Iterable[object]) -> str:
     """Apply rule 4 to a sequence of text pieces (``str``) and breaks (any non-str)."""
     out: list[str] = []

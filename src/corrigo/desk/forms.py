@@ -5,8 +5,12 @@ from django.contrib.auth.models import User
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+
+from corrigo.anchoring import selector_error
 
 from corrigo.reports.actions import MAX_NOTE, OUTCOMES
+from corrigo.reports.schemas import LANGUAGE_TAG
 from corrigo.sites.models import Role, Site
 from corrigo.sites.services import normalise_origin
 from corrigo.sql import row_id
@@ -44,7 +48,19 @@ class AssignForm(forms.Form):
         self.fields["assignee"].queryset = members if members is not None else User.objects.none()
 
 
+def _selectors(value: str) -> str:
+    value = value.strip()
+    if value and (error := selector_error(value)):
+        raise ValidationError(f"{value!r} is {error}.")
+    return value
+
+
 class SiteSettingsForm(forms.ModelForm):
+    default_language = forms.CharField(
+        max_length=35, validators=[RegexValidator(LANGUAGE_TAG, "A language tag such as en, uk or pt-BR.")],
+        help_text="The widget's language when the page does not say (en, uk, ru…).",
+    )
+
     class Meta:
         model = Site
         fields = ["name", "article_selector", "ignore_selectors", "default_language"]
@@ -53,6 +69,14 @@ class SiteSettingsForm(forms.ModelForm):
             "anything that changes on every view (\"updated 5 minutes ago\"), which would otherwise "
             "make each report look like a new version of the article.",
         }
+
+    # The widget finds the article and skips what to ignore with these; one it cannot read
+    # would leave the site without a working widget, so it is refused here.
+    def clean_article_selector(self) -> str:
+        return _selectors(self.cleaned_data["article_selector"])
+
+    def clean_ignore_selectors(self) -> str:
+        return _selectors(self.cleaned_data["ignore_selectors"])
 
 
 class OriginsForm(forms.Form):

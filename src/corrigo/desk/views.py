@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.views.decorators.http import require_POST, require_safe
 
 from corrigo.articles.models import ArticleVersion
@@ -317,6 +318,15 @@ def my_sites(request):
     return render(request, "desk/sites.html", {"sites": sites})
 
 
+def embed_snippet(site: Site, widget_url: str) -> str:
+    """The normative embed tag for this site, as text to paste into a page template."""
+    attributes = {"src": widget_url, "data-site": site.key, "data-article": site.article_selector,
+                  "data-ignore": site.ignore_selectors, "data-lang": site.default_language}
+    # Escaped once here, as HTML source must be; the template escapes it again for display.
+    written = "".join(f' {name}="{escape(value)}"' for name, value in attributes.items() if value)
+    return f"<script async{written}></script>"
+
+
 def _settings_context(request, site, **overrides) -> dict:
     widget_url = request.build_absolute_uri(reverse("widget"))
     context = {
@@ -328,7 +338,7 @@ def _settings_context(request, site, **overrides) -> dict:
         "members": Membership.objects.filter(site=site).select_related("user").order_by("user__username"),
         "roles": Role.choices,
         "tokens": ApiToken.objects.filter(site=site).order_by("-created_at"),
-        "widget_url": widget_url,
+        "embed_snippet": embed_snippet(site, widget_url),
         "new_token": None,
     }
     context.update(overrides)

@@ -14,7 +14,8 @@ MAX_ARTICLE_TEXT = 200_000
 
 ClientReportId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
 # BCP 47, loosely: a primary subtag and up to seven more, letters and digits only.
-LanguageTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,7}$", max_length=35)]
+LANGUAGE_TAG = r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,7}$"
+LanguageTag = Annotated[str, StringConstraints(pattern=LANGUAGE_TAG, max_length=35)]
 
 
 class QuoteIn(BaseModel):
