@@ -16,7 +16,8 @@ from functools import lru_cache
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 
-_ROW_ID = re.compile(r"[0-9]{1,18}")
+ROW_ID = "[0-9]{1,18}"  # any match fits a 64-bit integer column
+_ROW_ID = re.compile(ROW_ID)
 
 
 def row_id(value: object) -> int | None:

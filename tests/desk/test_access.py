@@ -246,3 +246,24 @@ def test_post_with_csrf_token_from_the_page_works(editor, case):
 @pytest.mark.parametrize("name", ["desk:resolve", "desk:reopen", "desk:assign", "desk:note", "desk:merge"])
 def test_actions_refuse_get(as_user, editor, case, name):
     assert as_user(editor).get(reverse(name, args=[case.pk])).status_code == 405
+
+
+# ---- ids in paths -----------------------------------------------------------
+
+TOO_LARGE = "9" * 23  # more than a 64-bit column holds
+
+
+@pytest.mark.parametrize(("path", "method"), [
+    ("/desk/cases/{n}/", "GET"),
+    ("/desk/cases/{n}/resolve/", "POST"),
+    ("/desk/cases/{n}/merge/", "POST"),
+    ("/desk/sites/courier/members/{n}/role/", "POST"),
+    ("/desk/sites/courier/members/{n}/remove/", "POST"),
+    ("/desk/sites/courier/tokens/{n}/revoke/", "POST"),
+])
+def test_an_id_too_large_for_the_database_is_not_found(as_user, admin, editor, case, path, method):
+    body = "outcome=fixed&role=viewer&into=1"
+    response = as_user(admin).generic(method, path.format(n=TOO_LARGE), body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 404
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.OPEN
+    assert Membership.objects.get(user=editor).role == "editor"

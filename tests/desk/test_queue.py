@@ -85,6 +85,17 @@ def test_bad_filter_values_are_ignored_not_an_error(as_user, editor, case):
     assert ids(response) == [case.pk]
 
 
+@pytest.mark.parametrize("query", [
+    "after=9999999999999999999_9999999999999999999", "before=-9999999999999999999_1",
+    "reported_from=9999-12-31", "reported_to=9999-12-31", "reported_from=0001-01-01",
+    "q=%00", "q=%ED%A0%80", "q=%FF%FE", "site=%00", "assignee=%00", "status=%00", "category=" + "x" * 5000,
+])
+def test_hostile_query_strings_get_a_queue_page(as_user, editor, case, query):
+    response = as_user(editor).generic("GET", reverse("desk:queue") + "?" + query)
+    assert response.status_code == 200
+    assert "<h1" in response.content.decode()
+
+
 @pytest.mark.parametrize("term,field", [("AUGEST", "quote"), ("augusta", "suggestion"), ("WRONG MONTH", "comment")])
 def test_search_in_quote_suggestion_and_comment(as_user, editor, site, term, field):
     hit = case_about("Augest", suggestion="Augusta", comment="the wrong month")

@@ -1,9 +1,26 @@
 """The desk's addresses, under /desk/."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path, register_converter, reverse_lazy
 
 from corrigo.desk import views
+from corrigo.sql import ROW_ID
+
+
+class RowIdConverter:
+    """A row id in a path: up to 18 ASCII digits, so any match fits a 64-bit column."""
+
+    regex = ROW_ID
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+# A longer number is no row of ours: it gets a 404 from the resolver, not an overflow in the database.
+register_converter(RowIdConverter, "id")
 
 app_name = "desk"
 urlpatterns = [
@@ -18,19 +35,19 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("cases.csv", views.export_csv, name="export"),
     path("cases/bulk/", views.bulk_resolve, name="bulk"),
-    path("cases/<int:pk>/", views.case_detail, name="case"),
-    path("cases/<int:pk>/resolve/", views.resolve, name="resolve"),
-    path("cases/<int:pk>/reopen/", views.reopen, name="reopen"),
-    path("cases/<int:pk>/assign/", views.assign, name="assign"),
-    path("cases/<int:pk>/note/", views.add_note, name="note"),
-    path("cases/<int:pk>/merge/", views.merge, name="merge"),
+    path("cases/<id:pk>/", views.case_detail, name="case"),
+    path("cases/<id:pk>/resolve/", views.resolve, name="resolve"),
+    path("cases/<id:pk>/reopen/", views.reopen, name="reopen"),
+    path("cases/<id:pk>/assign/", views.assign, name="assign"),
+    path("cases/<id:pk>/note/", views.add_note, name="note"),
+    path("cases/<id:pk>/merge/", views.merge, name="merge"),
     path("sites/", views.my_sites, name="sites"),
     path("sites/<slug:key>/", views.site_settings, name="site-settings"),
     path("sites/<slug:key>/site/", views.save_site, name="site-save"),
     path("sites/<slug:key>/origins/", views.save_origins, name="site-origins"),
     path("sites/<slug:key>/members/", views.add_member, name="member-add"),
-    path("sites/<slug:key>/members/<int:user_id>/role/", views.change_role, name="member-role"),
-    path("sites/<slug:key>/members/<int:user_id>/remove/", views.remove_member, name="member-remove"),
+    path("sites/<slug:key>/members/<id:user_id>/role/", views.change_role, name="member-role"),
+    path("sites/<slug:key>/members/<id:user_id>/remove/", views.remove_member, name="member-remove"),
     path("sites/<slug:key>/tokens/", views.new_token, name="token-new"),
-    path("sites/<slug:key>/tokens/<int:token_id>/revoke/", views.revoke_token, name="token-revoke"),
+    path("sites/<slug:key>/tokens/<id:token_id>/revoke/", views.revoke_token, name="token-revoke"),
 ]
