@@ -69,7 +69,8 @@ def long_article(data: Path, words_wanted: int, rng: random.Random) -> str:
     return "\n".join(out)
 
 
-def time_long_article(data: Path, cases_wanted: int, words_wanted: int, seed: int) -> None:
+def edited_long_article(data: Path, cases_wanted: int, words_wanted: int, seed: int) -> tuple[str, list[TextQuote], str]:
+    """A long article, quotes of its passages, and its next version as a newsroom edits it."""
     rng = random.Random(seed)
     old = long_article(data, words_wanted, rng)
     words = list(WORD.finditer(old))
@@ -103,8 +104,11 @@ def time_long_article(data: Path, cases_wanted: int, words_wanted: int, seed: in
         new.append(text)
         at = end
     new.append(old[at:])
-    new_text = "".join(new)
+    return old, quotes, "".join(new)
 
+
+def time_long_article(data: Path, cases_wanted: int, words_wanted: int, seed: int) -> None:
+    old, quotes, new_text = edited_long_article(data, cases_wanted, words_wanted, seed)
     runs = []
     for _ in range(3):
         started = time.perf_counter()

@@ -47,6 +47,14 @@ def execute(sql: str, params: Sequence = ()) -> None:
     _run(sql, params).close()
 
 
+def execute_many(sql: str, rows: Sequence[Sequence]) -> None:
+    """One statement for many rows of parameters (executemany), datetimes adapted as in _run."""
+    db = connections[DEFAULT_DB_ALIAS]
+    adapt = db.ops.adapt_datetimefield_value
+    with db.cursor() as cursor:
+        cursor.executemany(sql, [[adapt(p) if isinstance(p, datetime) else p for p in row] for row in rows])
+
+
 @lru_cache(maxsize=64)
 def _insert_sql(table: str, columns: tuple[str, ...], vendor: str, returning: bool) -> str:
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
