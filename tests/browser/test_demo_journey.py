@@ -1,7 +1,8 @@
 """The demo end to end: a reader reports a mistake, an editor finds the case in the desk.
 
-The desk is being rebuilt in parallel, so its side is checked through what an editor
-reads (the quote and "1 report"), not through its markup.
+The desk's side is checked through what an editor reads there (the quote and "1 report"),
+not through its markup: that is what this journey promises the editor, and the desk's own
+tests cover its layout.
 """
 
 import re

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from corrigo.reports.models import Case, CaseEvent, CaseStatus
-from tests.browser.desk import log_in
+from tests.browser.desk import log_in, scripts_ready
 from tests.conftest import make_user
 from tests.desk.conftest import report
 
@@ -101,8 +101,10 @@ def test_keyboard_only_triage(page: Page, desk):
     page.keyboard.press("j")
     page.keyboard.press("o")
     expect(page).to_have_url(f"{desk.url}/desk/cases/{third}/")
+    scripts_ready(page)
     page.keyboard.press("f")
     expect(page.locator("h1 + .badges .status")).to_have_text("Fixed")
+    scripts_ready(page)
     page.keyboard.press("u")
     expect(page).to_have_url(f"{desk.url}/desk/")
 
@@ -120,6 +122,7 @@ def test_viewer_sees_no_buttons_and_keys_do_nothing(page: Page, desk, site):
     page.keyboard.press("f")
     page.keyboard.press("o")
     expect(page).to_have_url(f"{desk.url}/desk/cases/{only}/")
+    scripts_ready(page)  # so that "f" is heard, and ignored
     page.keyboard.press("f")
     expect(page.locator(".actions")).to_have_count(0)
     assert Case.objects.get(pk=only).status == CaseStatus.OPEN

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.pages import CORRIGO, host_page, select
-from tests.browser.pages.fixtures import ARTICLE, goto, press_report, publisher, stored_reports, web  # noqa: F401
+from tests.browser.pages.fixtures import ARTICLE, back_online, goto, press_report, publisher, stored_reports, web  # noqa: F401
 from tests.browser.test_widget_i18n import strings
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,15 +52,17 @@ def test_report_made_offline_is_kept_and_sent_when_the_network_returns(page, con
     select(page, "old customs house")
     assert press_report(page) is True
     form = page.get_by_role("dialog", name="Report a mistake")
-    # Offline emulation does not stop the fake web's routes, so the request fails there too.
+    # Offline emulation does not stop the fake web's routes, so they refuse reports too:
+    # every try, the widget's own timed retries included, until the network is back.
     context.set_offline(True)
-    web.report_faults[:] = ["offline"]
+    web.offline = True
     form.get_by_role("button", name="Send").click()
     expect(form.get_by_role("status")).to_have_text(T["kept"])
     [kept] = _kept(page)
     assert kept["quote"]["exact"] == "old customs house"
     assert stored_reports() == []
 
+    web.offline = False
     context.set_offline(False)  # the browser fires "online"
     expect(form.get_by_role("status")).to_have_text(T["later"])
     [report] = stored_reports()
@@ -105,11 +107,17 @@ def test_an_answer_lost_on_the_way_back_does_not_make_a_second_report(page, web,
 
 
 def test_a_kept_report_is_sent_after_the_reader_reloads_the_page(page, web, publisher):
-    web.report_faults[:] = ["offline"]
+    # Offline until the reload is done: a retry the first page makes on its own timer
+    # must not send the report before the reloaded page can.
+    web.offline = True
     form = _send_a_report(page, web)
     expect(form.get_by_role("status")).to_have_text(T["kept"])
     [kept] = _kept(page)
     page.reload()
+    tried = len(web.posted)
+    web.wait_for_posts(page, tried + 1)  # the reloaded page finds the kept report and tries it
+    assert web.posted[-1]["client_report_id"] == kept["client_report_id"]
+    back_online(page, web)
     expect(page.locator("corrigo-widget .toast")).to_have_text(T["later"])
     [report] = stored_reports()
     assert report.client_report_id == kept["client_report_id"]
@@ -151,10 +159,13 @@ def test_report_goes_to_the_scripts_origin_as_plain_text_without_cookies(page, c
 @pytest.mark.parametrize(("fault", "notice", "stored"), [(None, "sent", 1), ("offline", "kept", 0)])
 def test_closing_the_dialog_while_sending_still_tells_the_reader(page, web, publisher, fault, notice, stored):
     web.report_faults[:] = ["hold"]
+    web.offline = fault == "offline"  # a kept report's retries (3 s on) fail too
     form = _send_a_report(page, web)
     expect(form.get_by_role("status")).to_have_text(T["sending"])
     page.keyboard.press("Escape")
     expect(form).to_have_count(0)
+    # "Sending…" shows before the request reaches the fake web: release it once it has.
+    web.wait_for_held(page)
     web.release(fault)
     expect(page.locator("corrigo-widget .toast")).to_have_text(T[notice])
     assert len(stored_reports()) == stored

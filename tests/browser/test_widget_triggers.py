@@ -101,8 +101,8 @@ def test_write_to_us_link_opens_the_general_form_which_needs_a_comment(page, web
     assert page.evaluate("location.hash") == ""  # the link's own navigation was prevented
 
     form.get_by_role("button", name="Send").click()
-    assert form.get_by_role("status").inner_text() == "Please write a message."
-    assert form.get_by_label("Your message").get_attribute("aria-invalid") == "true"
+    expect(form.get_by_role("status")).to_have_text("Please write a message.")
+    expect(form.get_by_label("Your message")).to_have_attribute("aria-invalid", "true")
     assert web.posted == []
 
     form.get_by_label("Your message").fill("The headline says harbour, the story says port.")

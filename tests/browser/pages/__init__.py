@@ -63,6 +63,9 @@ class FakeWeb:
     # "lost" (the server stores it but the answer never arrives), "hold" (no answer until
     # the test calls release()) or an HTTP status to fake.
     report_faults: list[str | int] = field(default_factory=list)
+    # While set, every report POST fails as if there were no network: retries too, which
+    # the widget makes on its own timer (3 s and up), whenever that fires.
+    offline: bool = False
     held: list = field(default_factory=list)
     posted: list[dict] = field(default_factory=list)
     posted_headers: list[dict] = field(default_factory=list)
@@ -85,6 +88,24 @@ class FakeWeb:
         while self.held:
             route = self.held.pop(0)
             route.abort("internetdisconnected") if fault == "offline" else self._forward(route)
+
+    def wait_for_held(self, page, count: int = 1) -> None:
+        """Wait (up to 10 s) until `count` report requests are held: a request leaves the page
+        before the fake web sees it, and nothing on the page shows when it has."""
+        self.wait_until(page, lambda: len(self.held) >= count, f"{count} held report requests")
+
+    def wait_for_posts(self, page, count: int) -> None:
+        """Wait (up to 10 s) until the page has made `count` report requests in all."""
+        self.wait_until(page, lambda: len(self.posted) >= count, f"{count} report requests")
+
+    @staticmethod
+    def wait_until(page, done, what: str) -> None:
+        # Route handlers run while Playwright waits, so wait through it, not with sleep().
+        for _ in range(200):
+            if done():
+                return
+            page.wait_for_timeout(50)
+        raise AssertionError(f"the page never made {what}")
 
     def corrigo_requests(self) -> list[str]:
         return [u for u in self.requests if u.startswith(CORRIGO)]
@@ -115,7 +136,7 @@ class FakeWeb:
     def _report(self, route):
         self.posted.append(json.loads(route.request.post_data))
         self.posted_headers.append(route.request.headers)
-        fault = self.report_faults.pop(0) if self.report_faults else None
+        fault = self.report_faults.pop(0) if self.report_faults else ("offline" if self.offline else None)
         if fault is None:
             return self._forward(route)
         if fault == "offline":

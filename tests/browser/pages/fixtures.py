@@ -63,6 +63,12 @@ def marked_quote(page) -> str:
     return dialog(page).locator("mark").inner_text()
 
 
+def back_online(page, web) -> None:
+    """The network returns: the fake web passes reports again and the page hears "online"."""
+    web.offline = False
+    page.evaluate("dispatchEvent(new Event('online'))")
+
+
 def stored_reports():
     from corrigo.reports.models import Report
 

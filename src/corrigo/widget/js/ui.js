@@ -12,7 +12,7 @@ const D = document
 const KEY = 'corrigo-outbox:'
 const DELAYS = [3, 10, 30, 60] // seconds between retries; the last one repeats
 const outbox = new Map() // client_report_id -> {endpoint, body}
-let ctx, timer, tries = 0, flushing = false, waiting // waiting: the open dialog awaiting a kept report
+let ctx, timer, tries = 0, flushing = false, again = false, waiting // waiting: the open dialog awaiting a kept report
 
 function h (tag, attrs, ...kids) {
   const el = D.createElement(tag)
@@ -62,8 +62,11 @@ function finish (id, item, result) {
 }
 
 async function flush () {
-  if (flushing) return
+  // Asked again mid-flush (the network came back while a try was failing): go again after
+  // it, rather than wait out the next delay, up to a minute.
+  if (flushing) { again = true; return }
   flushing = true
+  again = false
   clearTimeout(timer)
   for (const [id, item] of outbox) {
     if (item.sending) continue
@@ -73,6 +76,7 @@ async function flush () {
     if (!result.later) finish(id, item, result)
   }
   flushing = false
+  if (again) return flush()
   if (outbox.size) timer = setTimeout(flush, DELAYS[Math.min(tries++, DELAYS.length - 1)] * 1000)
   else tries = 0
 }
