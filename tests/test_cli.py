@@ -4,6 +4,7 @@ import io
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -14,7 +15,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from corrigo.cli import main
-from corrigo.sites.models import ApiToken, Membership, Site
+from corrigo.sites.models import AllowedOrigin, ApiToken, Membership, Site
 
 
 def run(argv, capsys, stdin=None, monkeypatch=None):
@@ -136,6 +137,235 @@ def test_createtoken_refuses_an_unknown_site(db, capsys):
     assert code == 2 and "no site" in err
 
 
+def one_line_error(code, err, command):
+    """Our own errors: a non-zero exit and exactly one line on stderr, never a traceback."""
+    assert code != 0
+    assert "Traceback" not in err
+    assert err.count("\n") == 1 and err.startswith(f"corrigo {command}: error: "), err
+    return err
+
+
+def usage_error(exit_info, err, command):
+    """argparse's errors: exit 2, its usage, then one line saying what is wrong."""
+    assert exit_info.value.code == 2
+    assert "Traceback" not in err
+    last = err.strip().splitlines()[-1]
+    # argparse names the subcommand, except for arguments no parser took
+    assert last.startswith((f"corrigo {command}: error: ", "corrigo: error: unrecognized arguments")), last
+    return last.split(": error: ", 1)[1]
+
+
+def stdin_bytes(monkeypatch, data: bytes):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+@pytest.mark.parametrize("origin,reason", [
+    ("https://editor:secret@news.example.org", "it carries a user name or password"),
+    ("javascript:alert(1)", "URL must start with http:// or https://"),
+    ("file:///etc/passwd", "URL must start with http:// or https://"),
+    ("https://news.example.org\\evil", "the host is not a valid host name"),
+    ("https://<script>.example", "the host is not a valid host name"),
+    ("https://news.example.org:0", "port 0 is not a port a page can be served from"),
+    ("https://news.example.org..", "the host is not a valid host name"),
+])
+def test_createsite_says_why_an_origin_is_refused(db, capsys, origin, reason):
+    code, _, err = run(["createsite", "courier", "--origin", "https://ok.example", "--origin", origin], capsys)
+    assert one_line_error(code, err, "createsite") == f"corrigo createsite: error: {origin!r} is not an http(s) origin: {reason}\n"
+    assert not Site.objects.exists() and not AllowedOrigin.objects.exists()
+
+
+def test_createsite_stores_each_origin_once_in_the_form_browsers_send(db, capsys):
+    code, out, _ = run(["createsite", "courier", "--origin", "https://bücher.example", "--origin", "https://xn--bcher-kva.example:443/",
+                        "--origin", "https://BÜCHER.example."], capsys)
+    assert code == 0
+    assert out == "Created site 'courier' allowing https://xn--bcher-kva.example.\n"
+    assert list(AllowedOrigin.objects.values_list("origin", flat=True)) == ["https://xn--bcher-kva.example"]
+
+
+def test_createsite_with_a_taken_key_leaves_the_first_site_as_it_was(db, capsys):
+    run(["createsite", "courier", "--name", "The Courier", "--origin", "https://news.example.org"], capsys)
+    code, _, err = run(["createsite", "courier", "--name", "Impostor", "--origin", "https://evil.example"], capsys)
+    assert one_line_error(code, err, "createsite") == "corrigo createsite: error: key: Site with this Key already exists.\n"
+    site = Site.objects.get()
+    assert (site.name, site.origins) == ("The Courier", ["https://news.example.org"])
+
+
+@pytest.mark.parametrize("argv", [
+    ["createsite", "\udcff"],
+    ["createsite", "courier", "--name", "Caf\udce9"],
+    ["createsite", "courier", "--origin", "https://caf\udce9.example"],
+    ["createtoken", "--site", "\udcff"],
+    ["createuser", "mira", "--site", "courier", "--role", "editor", "--email", "m\udce9@example.org", "--password-stdin"],
+])
+def test_an_argument_that_is_not_utf8_is_refused(db, capsys, argv):
+    # The shell hands Python undecodable bytes as lone surrogates, which no database stores.
+    code, _, err = run(argv, capsys)
+    assert one_line_error(code, err, argv[0]).endswith("is not UTF-8 text\n")
+    assert not Site.objects.exists() and not User.objects.exists() and not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize("argv,missing", [
+    (["createsite"], "the following arguments are required: key"),
+    (["createsite", "courier", "--origin"], "argument --origin: expected one argument"),
+    (["createuser", "mira", "--role", "editor"], "the following arguments are required: --site"),
+    (["createuser", "mira", "--site", "courier"], "the following arguments are required: --role"),
+    (["createuser", "--site", "courier", "--role", "editor"], "the following arguments are required: name"),
+    (["createtoken"], "the following arguments are required: --site"),
+    (["createtoken", "--site"], "argument --site: expected one argument"),
+    (["migrate", "now"], "unrecognized arguments: now"),
+])
+def test_a_missing_argument_is_named(db, capsys, argv, missing):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert usage_error(exit_info, capsys.readouterr().err, argv[0]) == missing
+    assert not Site.objects.exists() and not User.objects.exists()
+
+
+def test_no_command_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([])
+    assert exit_info.value.code == 2
+    assert "the following arguments are required: COMMAND" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("role", ["owner", "Admin", "", "admin "])
+def test_createuser_names_the_roles_it_knows(db, capsys, role):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["createuser", "mira", "--site", "courier", "--role", role, "--password-stdin"])
+    message = usage_error(exit_info, capsys.readouterr().err, "createuser")
+    assert message.startswith(f"argument --role: invalid choice: {role!r} (choose from ")
+    assert all(known in message for known in ("admin", "editor", "viewer"))
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize("key", ["nowhere", "bad key", "<script>", "x" * 1000, ""])
+def test_createuser_for_a_site_that_does_not_exist_stores_nothing(db, capsys, monkeypatch, key):
+    run(["createsite", "courier"], capsys)
+    code, _, err = run(["createuser", "mira", "--site", key, "--role", "admin", "--password-stdin"], capsys, "a long enough passphrase\n", monkeypatch)
+    assert one_line_error(code, err, "createuser") == f"corrigo createuser: error: there is no site {key!r}\n"
+    assert not User.objects.exists() and not Membership.objects.exists()
+
+
+@pytest.mark.parametrize("stdin,message", [
+    ("\n", "the password is empty"),
+    ("", "the password is empty"),
+    ("\r\n", "the password is empty"),
+    ("p" * 4097 + "\n", "the password is longer than 4096 characters"),
+    ("p" * 1_000_000, "the password is longer than 4096 characters"),
+])
+def test_createuser_refuses_an_empty_or_over_long_password(db, capsys, monkeypatch, stdin, message):
+    run(["createsite", "courier"], capsys)
+    code, _, err = run(["createuser", "mira", "--site", "courier", "--role", "editor", "--password-stdin"], capsys, stdin, monkeypatch)
+    assert one_line_error(code, err, "createuser") == f"corrigo createuser: error: {message}\n"
+    assert not User.objects.exists() and not Membership.objects.exists()
+
+
+def test_createuser_takes_a_password_of_the_longest_allowed_length(db, capsys, monkeypatch):
+    run(["createsite", "courier"], capsys)
+    password = "a long enough passphrase " * 163 + "x" * 21  # 4096 characters
+    code, _, _ = run(["createuser", "mira", "--site", "courier", "--role", "editor", "--password-stdin"], capsys, password + "\n", monkeypatch)
+    assert code == 0 and User.objects.get().check_password(password)
+
+
+def test_createuser_keeps_the_spaces_in_a_password(db, capsys, monkeypatch):
+    run(["createsite", "courier"], capsys)
+    run(["createuser", "mira", "--site", "courier", "--role", "editor", "--password-stdin"], capsys, "  spaced out passphrase  \r\nsecond line\n", monkeypatch)
+    assert User.objects.get().check_password("  spaced out passphrase  ")
+
+
+def test_createuser_refuses_a_password_that_is_not_utf8(db, capsys, monkeypatch):
+    run(["createsite", "courier"], capsys)
+    stdin_bytes(monkeypatch, b"caf\xe9 au lait, long enough\n")
+    code, _, err = run(["createuser", "mira", "--site", "courier", "--role", "editor", "--password-stdin"], capsys)
+    assert one_line_error(code, err, "createuser") == "corrigo createuser: error: the password is not UTF-8 text\n"
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize("email", ["not-an-address", "mira@", "m" * 300 + "@example.org"])
+def test_createuser_refuses_a_bad_email_before_asking_for_a_password(db, capsys, monkeypatch, email):
+    run(["createsite", "courier"], capsys)
+    code, _, err = run(["createuser", "mira", "--site", "courier", "--role", "editor", "--email", email, "--password-stdin"], capsys,
+                       "a long enough passphrase\n", monkeypatch)
+    assert one_line_error(code, err, "createuser")
+    assert sys.stdin.read() == "a long enough passphrase\n"  # not read: nobody types a password for nothing
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["<script>", "a b", "", "x" * 151, "mira\n"])
+def test_createuser_refuses_a_bad_name_before_asking_for_a_password(db, capsys, monkeypatch, name):
+    run(["createsite", "courier"], capsys)
+    code, _, err = run(["createuser", name, "--site", "courier", "--role", "editor", "--password-stdin"], capsys, "a long enough passphrase\n", monkeypatch)
+    assert one_line_error(code, err, "createuser")
+    assert sys.stdin.read() == "a long enough passphrase\n"
+    assert not User.objects.exists()
+
+
+def test_createuser_with_a_taken_name_changes_nothing(db, capsys, monkeypatch):
+    run(["createsite", "courier"], capsys)
+    run(["createsite", "gazette"], capsys)
+    run(["createuser", "mira", "--site", "courier", "--role", "viewer", "--password-stdin"], capsys, "the first passphrase\n", monkeypatch)
+    code, _, err = run(["createuser", "mira", "--site", "gazette", "--role", "admin", "--password-stdin"], capsys, "a second passphrase\n", monkeypatch)
+    assert one_line_error(code, err, "createuser") == "corrigo createuser: error: user 'mira' exists already\n"
+    user = User.objects.get()
+    assert user.check_password("the first passphrase")
+    assert list(Membership.objects.values_list("site__key", "role")) == [("courier", "viewer")]
+
+
+@pytest.mark.parametrize("key", ["<script>", "bad key", "x" * 1000])
+def test_createtoken_for_a_key_that_is_not_a_slug_finds_no_site(db, capsys, key):
+    code, _, err = run(["createtoken", "--site", key], capsys)
+    assert one_line_error(code, err, "createtoken") == f"corrigo createtoken: error: there is no site {key!r}\n"
+    assert not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+@pytest.mark.parametrize("port,message", [
+    ("0", "a port is between 1 and 65535"),
+    ("65536", "a port is between 1 and 65535"),
+    ("-1", "'-1' is not a whole number"),
+    ("abc", "'abc' is not a whole number"),
+    ("80.0", "'80.0' is not a whole number"),
+    ("", "'' is not a whole number"),
+    (" 8000", "' 8000' is not a whole number"),
+    ("8_000", "'8_000' is not a whole number"),
+    ("\u0668\u0660\u0660\u0660", "'\u0668\u0660\u0660\u0660' is not a whole number"),  # Arabic-Indic 8000
+    ("9" * 5000, "a port is between 1 and 65535"),
+    ("0" * 5000 + "70000", "a port is between 1 and 65535"),
+    ("x" * 5000, "'" + "x" * 40 + "'… is not a whole number"),
+])
+def test_a_bad_port_is_refused(capsys, command, port, message):
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--port", port])
+    assert message in usage_error(exit_info, capsys.readouterr().err, command)
+
+
+@pytest.mark.parametrize("option", ["--workers", "--threads"])
+@pytest.mark.parametrize("value,message", [("0", "must be between 1 and 256"), ("257", "must be between 1 and 256"), ("two", "'two' is not a whole number"), ("1.5", "'1.5' is not a whole number")])
+def test_a_bad_worker_or_thread_count_is_refused(capsys, option, value, message):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["serve", option, value])
+    assert usage_error(exit_info, capsys.readouterr().err, "serve") == f"argument {option}: {message}"
+
+
+@pytest.mark.parametrize("variable,value,message", [
+    ("PORT", "http", "argument --port: 'http' is not a whole number"),
+    ("CORRIGO_WORKERS", "0", "argument --workers: must be between 1 and 256"),
+    ("CORRIGO_THREADS", "many", "argument --threads: 'many' is not a whole number"),
+])
+def test_a_bad_default_from_the_environment_is_refused(capsys, monkeypatch, variable, value, message):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["serve"])
+    assert usage_error(exit_info, capsys.readouterr().err, "serve") == message
+
+
+@pytest.mark.parametrize("host", ["news..example", "a" * 300])
+def test_serve_refuses_a_host_it_cannot_listen_on(capsys, host):
+    # Names that fail before any DNS query: gunicorn would retry for seconds, then log the same.
+    code, _, err = run(["serve", "--host", host, "--port", "8000"], capsys)
+    assert one_line_error(code, err, "serve").startswith(f"corrigo serve: error: cannot listen on {host!r}: ")
+
+
 # ---- real servers ----------------------------------------------------------
 
 def free_port() -> int:
@@ -163,8 +393,21 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
     raise AssertionError(f"{url} did not answer within {seconds} s")
 
 
-def corrigo(*args: str, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "corrigo", *args], env=env, capture_output=True, text=True, timeout=120)
+def corrigo(*args: str, env: dict, stdin: bytes = b"", **options) -> subprocess.CompletedProcess:
+    """Run the real command; its output decoded, its stdin given as bytes (as a pipe gives them)."""
+    result = subprocess.run([sys.executable, "-m", "corrigo", *args], env=env, input=stdin, capture_output=True, timeout=120, **options)
+    return subprocess.CompletedProcess(result.args, result.returncode, result.stdout.decode(), result.stderr.decode())
+
+
+def rows(data: Path, table: str) -> int:
+    with sqlite3.connect(data / "corrigo.sqlite3") as database:
+        return database.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, command: str, message: str) -> None:
+    assert result.returncode != 0
+    assert result.stderr == f"corrigo {command}: error: {message}\n"
+    assert result.stdout == ""
 
 
 def test_demo_serves_the_article_and_the_desk(tmp_path):
@@ -178,7 +421,12 @@ def test_demo_serves_the_article_and_the_desk(tmp_path):
         page = urllib.request.urlopen(f"http://127.0.0.1:{port}/").read().decode()
         assert 'src="/widget.js"' in page and 'data-site="demo"' in page
         assert urllib.request.urlopen(f"http://127.0.0.1:{port}/desk/login/").status == 200
-        assert (tmp_path / "corrigo.sqlite3").exists()
+        import sqlite3
+
+        # The demo readers' reports are waiting in the desk, one case already fixed in the article.
+        with sqlite3.connect(tmp_path / "corrigo.sqlite3") as db:
+            cases = db.execute("SELECT exact, report_count, anchor_status FROM reports_case ORDER BY exact").fetchall()
+        assert cases == [("", 1, ""), ("Augest", 2, "unchanged"), ("€18,000", 2, "changed")]
     finally:
         process.terminate()
         output = process.communicate(timeout=30)[0]
@@ -219,3 +467,89 @@ def test_demo_rejects_a_bad_port(tmp_path):
     result = corrigo("demo", "--port", "99999", env=corrigo_env(tmp_path))
     assert result.returncode == 2
     assert "port" in result.stderr
+
+
+def test_the_real_command_refuses_a_password_that_is_not_utf8(tmp_path):
+    env = corrigo_env(tmp_path)
+    assert corrigo("migrate", env=env).returncode == 0
+    assert corrigo("createsite", "courier", env=env).returncode == 0
+    result = corrigo("createuser", "mira", "--site", "courier", "--role", "editor", "--password-stdin", env=env, stdin=b"\xff\xfe long enough, but Latin-1\n")
+    assert_one_line_error(result, "createuser", "the password is not UTF-8 text")
+    assert rows(tmp_path, "auth_user") == 0 and rows(tmp_path, "corrigo_sites_membership") == 0
+
+
+def test_the_real_command_refuses_arguments_that_are_not_utf8(tmp_path):
+    env = corrigo_env(tmp_path)
+    assert corrigo("migrate", env=env).returncode == 0
+    result = subprocess.run([sys.executable, "-m", "corrigo", "createsite", "courier", "--name", b"Caf\xe9"], env=env, capture_output=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr == b"corrigo createsite: error: the argument 'Caf\\udce9' is not UTF-8 text\n"
+    assert rows(tmp_path, "corrigo_sites_site") == 0
+
+
+def test_createuser_without_a_terminal_or_stdin_flag_says_how_to_give_a_password(tmp_path):
+    env = corrigo_env(tmp_path)
+    assert corrigo("migrate", env=env).returncode == 0
+    assert corrigo("createsite", "courier", env=env).returncode == 0
+    # A new session has no controlling terminal, as under cron or in a container.
+    result = corrigo("createuser", "mira", "--site", "courier", "--role", "editor", env=env, start_new_session=True)
+    assert_one_line_error(result, "createuser", "no terminal to ask for the password: pipe it in with --password-stdin")
+    assert rows(tmp_path, "auth_user") == 0
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["createsite", "courier"], ["createtoken", "--site", "courier"], ["serve", "--port", "1"], ["demo", "--port", "1"]])
+def test_a_data_folder_that_is_a_file_is_named(tmp_path, command):
+    data = tmp_path / "corrigo-data"
+    data.write_text("not a folder")
+    result = corrigo(*command, env=corrigo_env(data))
+    assert_one_line_error(result, command[0], f"the data folder {data} (CORRIGO_DATA) is a file, not a folder")
+    assert data.read_text() == "not a folder"
+
+
+def test_a_data_folder_inside_a_file_is_named(tmp_path):
+    (tmp_path / "file").write_text("")
+    data = tmp_path / "file" / "corrigo-data"
+    result = corrigo("migrate", env=corrigo_env(data))
+    assert_one_line_error(result, "migrate", f"cannot use the data folder {data} (CORRIGO_DATA): Not a directory")
+
+
+def unwritable_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "read-only"
+    folder.mkdir(mode=0o555)
+    candidates = [folder, Path("/sys/kernel")]  # root writes anywhere but in sysfs
+    for candidate in candidates:
+        try:
+            with open(candidate / ".probe", "x"):
+                pass
+        except OSError:
+            return candidate
+        (candidate / ".probe").unlink()
+    pytest.skip("no folder here is unwritable for this user")
+
+
+@pytest.mark.parametrize("secret_key", [None, "from-the-environment"])
+def test_an_unwritable_data_folder_is_named(tmp_path, secret_key):
+    data = unwritable_folder(tmp_path)
+    env = corrigo_env(data)
+    env.pop("CORRIGO_SECRET_KEY", None)
+    if secret_key:
+        env["CORRIGO_SECRET_KEY"] = secret_key
+    result = corrigo("migrate", env=env)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"corrigo migrate: error: cannot use the data folder {data} (CORRIGO_DATA): ")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_an_unreachable_database_is_one_line(tmp_path):
+    env = corrigo_env(tmp_path, DATABASE_URL=f"postgres://postgres@127.0.0.1:{free_port()}/corrigo")
+    result = corrigo("migrate", env=env)
+    assert result.returncode == 1
+    assert result.stderr.startswith("corrigo migrate: error: the database cannot be used: ")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_a_database_url_of_an_unknown_kind_is_one_line(tmp_path):
+    result = corrigo("migrate", env=corrigo_env(tmp_path, DATABASE_URL="mongodb://127.0.0.1/corrigo"))
+    assert result.returncode == 2
+    assert result.stderr.startswith("corrigo migrate: error: bad configuration: Scheme 'mongodb://' is unknown.")
+    assert result.stderr.count("\n") == 1

@@ -7,12 +7,33 @@ import sys
 
 DEMO_USER = "editor"
 DEMO_PASSWORD = "corrigo-demo"
+# Far beyond any passphrase, and short enough that hashing it costs nothing.
+MAX_PASSWORD_LENGTH = 4096
+# More would fork-bomb the machine; it is a typo, not a configuration.
+MAX_WORKERS = 256
+
+
+class CommandError(Exception):
+    """A mistake in how the command was called: printed without a traceback."""
 
 
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "corrigo.settings")
     import django
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
 
+    # Loading the settings reads the environment and makes the data folder: what fails
+    # there is the operator's to fix, and deserves a sentence rather than a traceback.
+    try:
+        settings.DATA_DIR
+    except FileExistsError as exc:
+        raise CommandError(f"the data folder {exc.filename} (CORRIGO_DATA) is a file, not a folder") from None
+    except OSError as exc:
+        folder = os.path.abspath(os.environ.get("CORRIGO_DATA", "corrigo-data"))
+        raise CommandError(f"cannot use the data folder {folder} (CORRIGO_DATA): {exc.strerror or exc}") from None
+    except (ValueError, ImproperlyConfigured) as exc:
+        raise CommandError(f"bad configuration: {exc}") from None
     django.setup()
 
 
@@ -22,22 +43,33 @@ def _migrate(verbosity: int = 1) -> None:
     call_command("migrate", interactive=False, verbosity=verbosity)
 
 
+def _number(value: str, low: int, high: int, out_of_range: str) -> int:
+    # int() would also take " 8_000" and other scripts' digits: a typo should not become a number.
+    if not (value.isascii() and value.isdigit()):
+        shown = repr(value) if len(value) <= 40 else repr(value[:40]) + "…"
+        raise argparse.ArgumentTypeError(f"{shown} is not a whole number")
+    digits = value.lstrip("0") or "0"
+    if len(digits) > 9 or not low <= int(digits) <= high:  # int() refuses numbers of over 4300 digits
+        raise argparse.ArgumentTypeError(out_of_range)
+    return int(digits)
+
+
 def _port(value: str) -> int:
-    port = int(value)
-    if not 0 < port < 65536:
-        raise argparse.ArgumentTypeError("a port is between 1 and 65535")
-    return port
+    return _number(value, 1, 65535, "a port is between 1 and 65535")
 
 
 def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number
+    return _number(value, 1, MAX_WORKERS, f"must be between 1 and {MAX_WORKERS}")
 
 
-class CommandError(Exception):
-    """A mistake in how the command was called: printed without a traceback."""
+def _site(key: str):
+    from corrigo.sites.models import Site
+    from corrigo.sites.services import SITE_KEY
+
+    site = Site.objects.filter(key=key).first() if SITE_KEY.fullmatch(key) else None
+    if site is None:
+        raise CommandError(f"there is no site {key!r}")
+    return site
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
@@ -60,15 +92,36 @@ def cmd_createsite(args: argparse.Namespace) -> None:
     print(f"Created site {site.key!r} allowing {', '.join(site.origins) or 'no origins yet'}.")
 
 
+def _have_terminal() -> bool:
+    """True when getpass can ask on a terminal (without one it would read stdin, echoing)."""
+    if os.name != "posix":
+        return True
+    try:
+        os.close(os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY))
+    except OSError:
+        return False
+    return True
+
+
 def _read_password(args: argparse.Namespace) -> str:
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = getpass.getpass("Password: ")
-        if password != getpass.getpass("Password (again): "):
-            raise CommandError("the passwords differ")
+    try:
+        if args.password_stdin:
+            password = sys.stdin.readline(MAX_PASSWORD_LENGTH + 2).rstrip("\r\n")
+        else:
+            if not _have_terminal():
+                raise CommandError("no terminal to ask for the password: pipe it in with --password-stdin")
+            password = getpass.getpass("Password: ")
+            if password != getpass.getpass("Password (again): "):
+                raise CommandError("the passwords differ")
+        password.encode("utf-8")  # a non-UTF-8 stdin may come through as lone surrogates
+    except UnicodeError:
+        raise CommandError("the password is not UTF-8 text") from None
+    except EOFError:
+        raise CommandError("no password given (use --password-stdin to pipe one in)") from None
     if not password:
         raise CommandError("the password is empty")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise CommandError(f"the password is longer than {MAX_PASSWORD_LENGTH} characters")
     return password
 
 
@@ -79,18 +132,20 @@ def cmd_createuser(args: argparse.Namespace) -> None:
     from django.core.exceptions import ValidationError
     from django.db import transaction
 
-    from corrigo.sites.models import Site
     from corrigo.sites.services import set_membership
 
-    site = Site.objects.filter(key=args.site).first()
-    if site is None:
-        raise CommandError(f"there is no site {args.site!r}")
+    site = _site(args.site)
+    user = User(username=args.name, email=args.email or "")
+    try:
+        # Everything but the password first: nobody should type a password for a doomed command.
+        user.full_clean(exclude=["password", "username"])
+        User._meta.get_field("username").clean(args.name, user)
+    except ValidationError as exc:
+        raise CommandError("; ".join(exc.messages)) from None
     if User.objects.filter(username=args.name).exists():
         raise CommandError(f"user {args.name!r} exists already")
     password = _read_password(args)
-    user = User(username=args.name, email=args.email or "")
     try:
-        user.full_clean(exclude=["password"])
         validate_password(password, user)
     except ValidationError as exc:
         raise CommandError("; ".join(exc.messages)) from None
@@ -103,12 +158,9 @@ def cmd_createuser(args: argparse.Namespace) -> None:
 
 def cmd_createtoken(args: argparse.Namespace) -> None:
     _setup()
-    from corrigo.sites.models import Site
     from corrigo.sites.services import create_token
 
-    site = Site.objects.filter(key=args.site).first()
-    if site is None:
-        raise CommandError(f"there is no site {args.site!r}")
+    site = _site(args.site)
     try:
         token = create_token(site, args.name or "", can_see_email=args.with_email)
     except ValueError as exc:
@@ -142,6 +194,12 @@ def _serve(host: str, port: int, workers: int, threads: int = 1) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
+    import socket
+
+    try:
+        socket.getaddrinfo(args.host, args.port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:  # gunicorn would retry for seconds, then log the same
+        raise CommandError(f"cannot listen on {args.host!r}: {getattr(exc, 'strerror', None) or exc}") from None
     _setup()
     _serve(args.host, args.port, args.workers, args.threads)
 
@@ -152,15 +210,17 @@ def cmd_demo(args: argparse.Namespace) -> None:
     _setup()
     from django.conf import settings
 
-    from corrigo.demo.setup import ensure_demo
+    from corrigo.demo.setup import ensure_demo, seed_demo_reports
 
     _migrate(verbosity=0)
-    ensure_demo(args.port, DEMO_USER, DEMO_PASSWORD)
+    site = ensure_demo(args.port, DEMO_USER, DEMO_PASSWORD)
+    seed_demo_reports(site, f"http://127.0.0.1:{args.port}/")
     print(
         f"\nCorrigo demo (data in {settings.DATA_DIR})\n"
         f"  article with the widget: http://127.0.0.1:{args.port}/\n"
         f"  editors' desk:           http://127.0.0.1:{args.port}/desk/\n"
         f"  log in as {DEMO_USER!r} with password {DEMO_PASSWORD!r}\n"
+        f"The desk starts with a few demo readers' reports, one of them already fixed in the article.\n"
         f"Select a phrase in the article and press Ctrl+Enter (⌘+Enter on a Mac).\n",
         flush=True,
     )
@@ -210,10 +270,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from django.db.utils import OperationalError
+
     args = build_parser().parse_args(argv)
     try:
+        # Arguments in another encoding arrive as lone surrogates, which no database can store.
+        for value in sys.argv[1:] if argv is None else argv:
+            try:
+                value.encode("utf-8")
+            except UnicodeError:
+                raise CommandError(f"the argument {value!r} is not UTF-8 text") from None
         args.func(args)
     except CommandError as exc:
         print(f"corrigo {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except OperationalError as exc:  # the database is unreachable, locked or cannot be opened
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"corrigo {args.command}: error: the database cannot be used: {reason}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"corrigo {args.command}: interrupted", file=sys.stderr)
+        return 130
     return 0

@@ -25,3 +25,46 @@ def ensure_demo(port: int, username: str, password: str) -> Site:
     user.save()
     set_membership(user, site, Role.ADMIN)
     return site
+
+
+# A few readers' reports, so that a first look at the desk shows what Corrigo is for:
+# one case that several readers reported, one that the newsroom has since fixed in a
+# later version of the article ("looks fixed"), and a message sent without a selection.
+# Earlier version of the demo article: the saving was misprinted, since corrected.
+_EARLIER = ("€180,000", "€18,000")
+_SEED = [
+    # (text the reader saw, exact, suggestion, comment, category)
+    ("earlier", "€18,000", "€180,000", "The council's own papers say €180,000.", "fact"),
+    ("earlier", "€18,000", "", "This figure looks far too small for a year of night crossings.", "fact"),
+    ("current", "Augest", "August", "", "typo"),
+    ("current", "Augest", "August", "", "typo"),
+    (None, "", "", "The photo on your home page shows the day ferry, not the night one.", "other"),
+]
+
+
+def seed_demo_reports(site: Site, page_url: str) -> int:
+    """Send the demo readers' reports through the real intake; replays are harmless.
+
+    Returns how many reports this call stored (0 on every start after the first).
+    """
+    from django.template.loader import render_to_string
+
+    from corrigo.anchoring import article_text
+    from corrigo.reports.schemas import ReportIn
+    from corrigo.reports.services import submit_report
+
+    # The page as the widget reads it, by the site's own selectors.
+    page = render_to_string("demo/article.html", {"site": site})
+    current = article_text(page, site.article_selector, [s for s in site.ignore_selectors.split(",") if s.strip()])
+    texts = {"current": current, "earlier": current.replace(*_EARLIER, 1)}
+    stored = 0
+    for number, (seen, exact, suggestion, comment, category) in enumerate(_SEED, 1):
+        report = {"site": site.key, "url": page_url, "article_id": "demo-ferry-2026", "category": category,
+                  "client_report_id": f"demo-seed-{number:02d}", "language": "en"}
+        if seen is not None:
+            text = texts[seen]
+            start = text.index(exact)
+            report.update(article_text=text, quote={"exact": exact, "start": start, "end": start + len(exact)})
+        report.update({k: v for k, v in {"suggestion": suggestion, "comment": comment}.items() if v})
+        stored += submit_report(site, ReportIn.model_validate(report)).created
+    return stored

@@ -12,7 +12,7 @@ from corrigo.anchoring import selector_error
 from corrigo.reports.actions import MAX_NOTE, OUTCOMES
 from corrigo.reports.schemas import LANGUAGE_TAG
 from corrigo.sites.models import Role, Site
-from corrigo.sites.services import normalise_origin
+from corrigo.sites.services import InvalidOrigin, parse_origin
 from corrigo.sql import row_id
 
 OUTCOME_CHOICES = [(o.value, o.label) for o in OUTCOMES]
@@ -87,9 +87,15 @@ class OriginsForm(forms.Form):
 
     def clean_origins(self) -> list[str]:
         origins = [line.strip() for line in self.cleaned_data["origins"].splitlines() if line.strip()]
-        bad = [o for o in origins if normalise_origin(o) is None]
-        if bad:
-            raise ValidationError(f"Not an http(s) origin: {', '.join(bad)}")
+        errors = []
+        for origin in origins:
+            try:
+                parse_origin(origin)
+            except InvalidOrigin as why:
+                shown = origin if len(origin) <= 80 else origin[:79] + "…"
+                errors.append(ValidationError(f"Not an http(s) origin: {shown} ({why})"))
+        if errors:
+            raise ValidationError(errors)
         return origins
 
 

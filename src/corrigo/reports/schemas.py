@@ -1,12 +1,12 @@
 """The Report API's input schema (DESIGN.md, "Report API v1"): validation at the edge."""
 
-import re
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from corrigo.anchoring import CONTEXT_LENGTH
 from corrigo.articles.canonical import InvalidURL, canonical_url
+from corrigo.sql import UNSTORABLE  # noqa: F401 (the API checks raw fields with it)
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 MAX_EXACT = 1000
@@ -98,6 +98,3 @@ def cross_field_errors(report: ReportIn) -> dict[str, str]:
         return {"quote.exact": "quote.exact does not match article_text[start:end]."}
     return {}
 
-
-# Lone surrogates cannot be stored as UTF-8 and NUL cannot be stored by PostgreSQL.
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")

@@ -1,25 +1,109 @@
 """Site rules shared by the API, the desk and the CLI: origins, memberships, tokens."""
 
+import codecs
+import ipaddress
+import re
 import time
+import unicodedata
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from corrigo.articles.canonical import InvalidURL, origin_of
-from corrigo.sites.models import AllowedOrigin, ApiToken, Membership, Role, Site, hash_token
+from corrigo.sql import UNSTORABLE
+from corrigo.sites.models import TOKEN_PREFIX, AllowedOrigin, ApiToken, Membership, Role, Site, hash_token
 
-ORIGIN_MAX_LENGTH = AllowedOrigin._meta.get_field("origin").max_length
+SITE_KEY = re.compile(r"[-a-zA-Z0-9_]{1,64}")  # Site.key is a SlugField
+TOKEN = re.compile(re.escape(TOKEN_PREFIX) + r"[A-Za-z0-9_-]{43}")  # ApiToken.generate()
+
+# A host as browsers write it in an Origin header: ASCII labels (IDNs in xn-- form).
+_LABEL = re.compile(r"[a-z0-9_-]{1,63}")
+_NUMBER = re.compile(r"[0-9]+|0x[0-9a-f]*")
+# Letters that IDNA 2003 (Python's codec) maps away but browsers keep (UTS 46, non-transitional):
+# converting them here would allow a host other than the one the browser sends.
+_DEVIATIONS = frozenset("\u00df\u03c2\u200c\u200d")
+
+
+class InvalidOrigin(ValueError):
+    """A value that is not an http(s) origin; the message says why."""
+
+
+def parse_origin(value: str) -> str:
+    """The origin of a URL or Origin header in the form browsers send (scheme://host[:port]).
+
+    Paths, queries, fragments and default ports are dropped, hosts lower-cased and IDNs
+    written in xn-- form; raises InvalidOrigin (saying why) for anything else.
+    """
+    if not isinstance(value, str):
+        raise InvalidOrigin("it is not text")
+    if UNSTORABLE.search(value):
+        raise InvalidOrigin("it contains a NUL character or an unpaired surrogate")
+    try:
+        origin = origin_of(value)
+    except InvalidURL as exc:
+        raise InvalidOrigin(str(exc).rstrip(".")) from None
+    if "@" in urlsplit(value).netloc:
+        raise InvalidOrigin("it carries a user name or password")
+    parts = urlsplit(origin)
+    if parts.port == 0:
+        raise InvalidOrigin("port 0 is not a port a page can be served from")
+    host = _browser_host(parts.hostname)
+    # At most "https://" + 253 + ":65535" characters: it always fits AllowedOrigin.origin.
+    return f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port is not None else "")
+
+
+def _browser_host(host: str) -> str:
+    if ":" in host:
+        if "%" in host:
+            raise InvalidOrigin("an IPv6 zone is not part of an origin")
+        try:
+            return f"[{ipaddress.IPv6Address(host).compressed}]"
+        except ValueError:
+            raise InvalidOrigin("the host is not a valid IPv6 address") from None
+    if not host.isascii():
+        if _DEVIATIONS & set(host):
+            raise InvalidOrigin("write this internationalised host in its xn-- form")
+        if any(unicodedata.category(ch)[0] not in "LMN" and ch not in ".-_\u3002\uff0e\uff61" for ch in host):
+            raise InvalidOrigin("the host contains characters no host name has")
+        try:
+            host = host.encode("idna").decode("ascii").lower()
+        except UnicodeError:
+            raise InvalidOrigin("the host is not a valid internationalised domain name") from None
+    # "news.example.org." is the fully qualified form of the same name: browsers reach the same server.
+    labels = host.removesuffix(".").split(".")
+    if _NUMBER.fullmatch(labels[-1]):  # browsers read such a host as an IPv4 address
+        try:
+            address = ipaddress.IPv4Address(".".join(labels))
+        except ValueError:
+            raise InvalidOrigin("the host is not a valid IPv4 address") from None
+        return str(address)
+    for label in labels:
+        if not _LABEL.fullmatch(label):
+            raise InvalidOrigin("the host is not a valid host name")
+        if label.startswith("xn--") and not _is_punycode(label[4:]):
+            raise InvalidOrigin(f"{label!r} is not valid punycode")
+    if len(".".join(labels)) > 253:
+        raise InvalidOrigin("the host is longer than 253 characters")
+    return ".".join(labels)
+
+
+def _is_punycode(text: str) -> bool:
+    try:
+        return bool(codecs.decode(text, "punycode"))
+    except UnicodeError:
+        return False
 
 
 def normalise_origin(value: str) -> str | None:
     """The origin in canonical form, or None when it is not an http(s) origin (e.g. "null")."""
     try:
-        origin = origin_of(value)
-    except InvalidURL:
+        return parse_origin(value)
+    except InvalidOrigin:
         return None
-    return origin if len(origin) <= ORIGIN_MAX_LENGTH else None
 
 
 @dataclass(frozen=True)
@@ -30,7 +114,8 @@ class IntakeSite:
 
     def allows(self, origin: str) -> bool:
         """True when a page of this origin may send reports for the site."""
-        return normalise_origin(origin) in self.origins
+        # Browsers send origins in canonical form already: normalise only what does not match.
+        return origin in self.origins or normalise_origin(origin) in self.origins
 
 
 # Every report looks its site up; each process keeps sites for a few seconds, so a
@@ -40,10 +125,14 @@ _site_cache: dict[str, IntakeSite] = {}
 
 
 def intake_site(key: str) -> IntakeSite | None:
+    """The site with this key and its allowed origins, as of at most SITE_CACHE_SECONDS ago.
+
+    An unknown key is looked up afresh each time, so a new site takes reports at once.
+    """
     cached = _site_cache.get(key)
     if cached is not None and cached.expires > time.monotonic():
         return cached
-    site = Site.objects.filter(key=key).first()
+    site = Site.objects.filter(key=key).first() if isinstance(key, str) and SITE_KEY.fullmatch(key) else None
     if site is None:
         _site_cache.pop(key, None)
         return None
@@ -68,7 +157,14 @@ def create_site(key: str, name: str = "", origins: list[str] = (), **settings) -
     """A new site; raises ValidationError for a bad or taken key, ValueError for a bad origin."""
     site = Site(key=key, name=name or key, **settings)
     site.full_clean()
-    site.save()
+    unstorable = [name for name, value in vars(site).items() if isinstance(value, str) and UNSTORABLE.search(value)]
+    if unstorable:
+        raise ValidationError({name: "It contains a NUL character or an unpaired surrogate." for name in unstorable})
+    try:
+        with transaction.atomic():
+            site.save()
+    except IntegrityError:  # created by someone else since full_clean() looked
+        raise ValidationError({"key": "Site with this Key already exists."}) from None
     set_origins(site, origins)
     return site
 
@@ -76,21 +172,34 @@ def create_site(key: str, name: str = "", origins: list[str] = (), **settings) -
 @transaction.atomic
 def set_origins(site: Site, origins: list[str]) -> list[str]:
     """Replace the site's allowed origins; raises ValueError naming the first bad one."""
+    if isinstance(origins, str):
+        raise TypeError("origins is a list of origins, not one string")
     normal = []
     for value in origins:
-        origin = normalise_origin(value)
-        if origin is None:
-            raise ValueError(f"{value!r} is not an http(s) origin")
+        try:
+            origin = parse_origin(value)
+        except InvalidOrigin as exc:
+            raise InvalidOrigin(f"{_shown(value)} is not an http(s) origin: {exc}") from None
         if origin not in normal:
             normal.append(origin)
-    forget_cached_sites()
     site.allowed_origins.exclude(origin__in=normal).delete()
     existing = set(site.allowed_origins.values_list("origin", flat=True))
     AllowedOrigin.objects.bulk_create([AllowedOrigin(site=site, origin=o) for o in normal if o not in existing])
+    # Now for this thread, and again once committed, so no request re-caches the old origins.
+    forget_cached_sites()
+    transaction.on_commit(forget_cached_sites)
     return normal
 
 
+def _shown(value: object, limit: int = 80) -> str:
+    """A value for an error message: quoted, escaped, and cut short if long."""
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit]) + f"… ({len(value)} characters)"
+    return repr(value)
+
+
 def set_membership(user: User, site: Site, role: Role | str) -> Membership:
+    """Give the user this role on the site (one membership per user and site)."""
     membership, _ = Membership.objects.update_or_create(user=user, site=site, defaults={"role": Role(role)})
     return membership
 
@@ -99,6 +208,8 @@ def create_token(site: Site, name: str = "", *, can_see_email: bool = False, cre
     """Create a token and return it in clear: the only time anyone sees it."""
     if len(name) > ApiToken._meta.get_field("name").max_length:
         raise ValueError("the token's name is too long")
+    if UNSTORABLE.search(name):
+        raise ValueError("the token's name contains a NUL character or an unpaired surrogate")
     token = ApiToken.generate()
     ApiToken.objects.create(
         site=site, name=name, digest=hash_token(token), hint=token[:10],
@@ -108,6 +219,9 @@ def create_token(site: Site, name: str = "", *, can_see_email: bool = False, cre
 
 
 def token_for(secret: str) -> ApiToken | None:
+    """The live token with this secret, or None (revoked, unknown, or not a token at all)."""
+    if not isinstance(secret, str) or not TOKEN.fullmatch(secret):
+        return None
     token = ApiToken.objects.select_related("site").filter(digest=hash_token(secret), revoked_at=None).first()
     if token is not None:
         now = timezone.now()
