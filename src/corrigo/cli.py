@@ -8,7 +8,6 @@ import sys
 DEMO_USER = "editor"
 DEMO_PASSWORD = "corrigo-demo"
 # Far beyond any passphrase, and short enough that hashing it costs nothing.
-MAX_PASSWORD_LENGTH = 4096
 # More would fork-bomb the machine; it is a typo, not a configuration.
 MAX_WORKERS = 256
 
@@ -104,6 +103,8 @@ def _have_terminal() -> bool:
 
 
 def _read_password(args: argparse.Namespace) -> str:
+    from corrigo.sites.services import MAX_PASSWORD_LENGTH  # after _setup(): it imports the models
+
     try:
         if args.password_stdin:
             password = sys.stdin.readline(MAX_PASSWORD_LENGTH + 2).rstrip("\r\n")

@@ -159,3 +159,13 @@ def test_site_settings_with_a_nul_byte_are_refused(as_user, admin, site):
     data = {"name": "The\x00Courier", "article_selector": "article", "ignore_selectors": "", "default_language": "en"}
     assert as_user(admin).post(settings_url(site, "desk:site-save"), data).status_code == 400
     assert Site.objects.get(pk=site.pk).name == "The Courier"
+
+
+def test_a_new_members_password_longer_than_the_clis_limit_is_refused(as_user, admin, site):
+    from django.contrib.auth.models import User
+
+    from corrigo.sites.services import MAX_PASSWORD_LENGTH
+
+    data = {"username": "gus", "role": "editor", "password": "p" * (MAX_PASSWORD_LENGTH + 1)}
+    assert as_user(admin).post(settings_url(site, "desk:member-add"), data).status_code == 400
+    assert not User.objects.filter(username="gus").exists()

@@ -12,7 +12,7 @@ from corrigo.anchoring import selector_error
 from corrigo.reports.actions import MAX_NOTE, OUTCOMES
 from corrigo.reports.schemas import LANGUAGE_TAG
 from corrigo.sites.models import Role, Site
-from corrigo.sites.services import InvalidOrigin, parse_origin
+from corrigo.sites.services import MAX_PASSWORD_LENGTH, InvalidOrigin, parse_origin
 from corrigo.sql import row_id
 
 OUTCOME_CHOICES = [(o.value, o.label) for o in OUTCOMES]
@@ -106,7 +106,7 @@ class MemberForm(forms.Form):
     username = forms.CharField(max_length=150, validators=[UnicodeUsernameValidator()])
     role = forms.ChoiceField(choices=Role.choices)
     password = forms.CharField(
-        required=False, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        required=False, strip=False, max_length=MAX_PASSWORD_LENGTH, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="Only for a new user: their first password.",
     )
 

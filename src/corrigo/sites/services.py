@@ -17,6 +17,7 @@ from corrigo.articles.canonical import InvalidURL, origin_of
 from corrigo.sql import UNSTORABLE
 from corrigo.sites.models import TOKEN_PREFIX, AllowedOrigin, ApiToken, Membership, Role, Site, hash_token
 
+MAX_PASSWORD_LENGTH = 4096  # for people, from the CLI and the desk alike
 SITE_KEY = re.compile(r"[-a-zA-Z0-9_]{1,64}")  # Site.key is a SlugField
 TOKEN = re.compile(re.escape(TOKEN_PREFIX) + r"[A-Za-z0-9_-]{43}")  # ApiToken.generate()
 
