@@ -2,17 +2,18 @@
 
 import json
 import re
+from typing import Annotated, Literal
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.request import RawPostDataException
 from django.core.exceptions import RequestDataTooBig
 from django.conf import settings
-from ninja import Router
+from ninja import Field, Query, Router, Schema
 from ninja.security import HttpBearer
-from pydantic import ValidationError as PydanticError
+from pydantic import ValidationError as PydanticError, WithJsonSchema
 
-from corrigo.reports.errors import ApiError, invalid, pydantic_fields
-from corrigo.reports.models import Case, CaseStatus, Report
+from corrigo.reports.errors import ApiError, ErrorOut, invalid, pydantic_fields
+from corrigo.reports.models import AnchorStatus, Case, CaseStatus, Category, Report
 from corrigo.reports.schemas import UNSTORABLE, ReportIn, cross_field_errors
 from corrigo.reports.services import submit_report
 from corrigo.sites.models import ApiToken, Site
@@ -78,18 +79,51 @@ def _unstorable_fields(data: dict, path: str = "") -> list[str]:
     return bad
 
 
+def _inlined(schema: dict) -> dict:
+    """The schema with its $defs written in place: an OpenAPI document resolves "#/..." from its own root."""
+    defs = schema.pop("$defs", {})
+
+    def inline(node):
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return inline(defs[ref.removeprefix("#/$defs/")])
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(value) for value in node]
+        return node
+
+    return inline(schema)
+
+
+class Receipt(Schema):
+    id: str
+    status: Literal["received"]
+
+
 REPORT_BODY_SCHEMA = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": ReportIn.model_json_schema(ref_template="#/components/schemas/{model}")},
+            "application/json": {"schema": _inlined(ReportIn.model_json_schema())},
             "text/plain": {"schema": {"type": "string", "description": "The same JSON object, sent as text/plain to avoid a CORS preflight."}},
         },
-    }
+    },
+    "responses": {
+        200: {"description": "A replay: this site already has a report with this client_report_id; the same id."},
+        201: {"description": "Received and committed."},
+        400: {"description": "invalid: not JSON, or fields that break the rules (see error.fields)."},
+        403: {"description": "origin_not_allowed: the Origin header is not among the site's allowed origins."},
+        404: {"description": "unknown_site: no site with this key."},
+        413: {"description": "too_large: the body is over 1 MiB."},
+    },
 }
 
 
-@router.post("/reports", auth=None, openapi_extra=REPORT_BODY_SCHEMA, summary="Submit a reader's report")
+@router.post(
+    "/reports", auth=None, response={(200, 201): Receipt, (400, 403, 404, 413): ErrorOut},
+    openapi_extra=REPORT_BODY_SCHEMA, summary="Submit a reader's report",
+)
 def submit(request: HttpRequest) -> HttpResponse:
     origin = request.headers.get("Origin")
     try:
@@ -140,8 +174,6 @@ def _site_for(request: HttpRequest, key: str | None) -> Site:
 
 
 def _page(queryset, cursor: str | None, limit: int) -> tuple[list, str | None]:
-    if not 1 <= limit <= MAX_PAGE_SIZE:
-        raise invalid(f"limit must be between 1 and {MAX_PAGE_SIZE}.", {"limit": "out of range"})
     if cursor:
         if (before := row_id(cursor)) is None:
             raise invalid("cursor is not valid.", {"cursor": "not a cursor from this API"})
@@ -149,6 +181,87 @@ def _page(queryset, cursor: str | None, limit: int) -> tuple[list, str | None]:
     rows = list(queryset.order_by("-pk")[: limit + 1])
     next_cursor = str(rows[limit - 1].pk) if len(rows) > limit else None
     return rows[:limit], next_cursor
+
+
+# What the read endpoints answer, for the OpenAPI document; ninja checks each answer against it.
+Timestamp = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
+
+
+class QuoteOut(Schema):
+    exact: str
+    prefix: str
+    suffix: str
+    start: int
+    end: int
+
+
+class ReportOut(Schema):
+    id: str
+    created_at: Timestamp
+    url: str
+    canonical_url: str | None
+    article_id: str | None
+    quote: QuoteOut | None
+    suggestion: str
+    comment: str
+    category: Literal[tuple(Category.values)] | None
+    language: str | None
+    case_id: int
+    email: str | None = Field(None, description="Only for tokens allowed to see reporters' addresses.")
+
+
+class ArticleOut(Schema):
+    id: int
+    url: str
+    title: str
+
+
+class AnchorOut(Schema):
+    status: Literal[tuple(AnchorStatus.values)]
+    start: int | None
+    end: int | None
+    version_id: int | None
+    checked_at: Timestamp | None
+
+
+class CaseOut(Schema):
+    id: int
+    status: Literal[tuple(CaseStatus.values)]
+    category: Literal[tuple(Category.values)] | None
+    created_at: Timestamp
+    updated_at: Timestamp
+    article: ArticleOut
+    quote: QuoteOut | None
+    report_count: int
+    anchor: AnchorOut | None
+    assignee: str | None
+    resolved_at: Timestamp | None
+    duplicate_of: int | None
+
+
+class CaseWithReports(CaseOut):
+    reports: list[ReportOut]
+
+
+class ReportPage(Schema):
+    reports: list[ReportOut]
+    next: str | None = Field(description="Pass as cursor for the next page; null on the last.")
+
+
+class CasePage(Schema):
+    cases: list[CaseOut]
+    next: str | None = Field(description="Pass as cursor for the next page; null on the last.")
+
+
+def _read_errors(*, forbidden: str | None = None, not_found: str) -> dict:
+    """The read endpoints' error answers, described for the OpenAPI document."""
+    described = {
+        400: "invalid: a parameter is not valid (see error.fields).",
+        401: "unauthorized: no valid token (Authorization: Bearer <token>).",
+        403: forbidden,
+        404: not_found,
+    }
+    return {"responses": {status: {"description": text} for status, text in described.items() if text}}
 
 
 def _quote(obj: Report | Case) -> dict | None:
@@ -202,29 +315,45 @@ def case_json(case: Case) -> dict:
     }
 
 
-@router.get("/reports", auth=TokenAuth(), summary="List reports, newest first")
-def list_reports(request: HttpRequest, site: str | None = None, cursor: str | None = None, limit: int = PAGE_SIZE):
+SITE_PARAM = Query(None, description="A site key; the token's own site when absent. Another site's key answers 403.")
+CURSOR_PARAM = Query(None, description="The `next` of the previous page.")
+LIMIT_PARAM = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+
+
+@router.get(
+    "/reports", auth=TokenAuth(), response={200: ReportPage, (400, 401, 403, 404): ErrorOut}, exclude_unset=True,
+    openapi_extra=_read_errors(forbidden="forbidden: the token is for another site.", not_found="unknown_site: no site with this key."),
+    summary="List reports, newest first",
+)
+def list_reports(request: HttpRequest, site: str | None = SITE_PARAM, cursor: str | None = CURSOR_PARAM, limit: int = LIMIT_PARAM):
     the_site = _site_for(request, site)
     rows, next_cursor = _page(Report.objects.filter(site=the_site), cursor, limit)
     with_email = request.auth.can_see_email
     return {"reports": [report_json(r, with_email=with_email) for r in rows], "next": next_cursor}
 
 
-@router.get("/cases", auth=TokenAuth(), summary="List cases, newest first")
+@router.get(
+    "/cases", auth=TokenAuth(), response={200: CasePage, (400, 401, 403, 404): ErrorOut},
+    openapi_extra=_read_errors(forbidden="forbidden: the token is for another site.", not_found="unknown_site: no site with this key."),
+    summary="List cases, newest first",
+)
 def list_cases(
-    request: HttpRequest, site: str | None = None, status: str | None = None, cursor: str | None = None, limit: int = PAGE_SIZE
+    request: HttpRequest, site: str | None = SITE_PARAM, status: CaseStatus | None = None,
+    cursor: str | None = CURSOR_PARAM, limit: int = LIMIT_PARAM,
 ):
     the_site = _site_for(request, site)
     cases = Case.objects.filter(site=the_site).select_related("article", "assignee")
     if status is not None:
-        if status not in CaseStatus.values:
-            raise invalid("Unknown status.", {"status": f"one of {', '.join(CaseStatus.values)}"})
         cases = cases.filter(status=status)
     rows, next_cursor = _page(cases, cursor, limit)
     return {"cases": [case_json(c) for c in rows], "next": next_cursor}
 
 
-@router.get("/cases/{case_id}", auth=TokenAuth(), summary="One case with its reports")
+@router.get(
+    "/cases/{case_id}", auth=TokenAuth(), response={200: CaseWithReports, (400, 401, 404): ErrorOut}, exclude_unset=True,
+    openapi_extra=_read_errors(not_found="not_found: no such case for this token's site."),
+    summary="One case with its reports",
+)
 def get_case(request: HttpRequest, case_id: int):
     case = None
     if 0 < case_id < 2**63:

@@ -3,6 +3,24 @@
 from collections.abc import Iterable, Mapping
 
 from django.http import JsonResponse
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+
+class ErrorBody(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, description="Stable and machine-readable: invalid, unknown_site, unauthorized, …")
+    message: str = Field(min_length=1, description="For people; may change.")
+    fields: dict[str, str] = Field(default_factory=dict, description="Only for invalid: what is wrong with each offending field.")
+
+
+class ErrorOut(Schema):
+    """Every 4xx the API sends: {"error": {"code", "message", "fields"?}}."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    error: ErrorBody
 
 
 def error_response(status: int, code: str, message: str, fields: Mapping[str, str] | None = None) -> JsonResponse:
