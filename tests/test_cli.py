@@ -106,6 +106,15 @@ def test_createuser_refuses_an_existing_name(db, capsys, monkeypatch):
     assert code == 2 and "exists" in err
 
 
+def test_createuser_refuses_a_name_that_is_an_existing_one_in_another_unicode_form(db, capsys, monkeypatch):
+    run(["createsite", "courier"], capsys)
+    User.objects.create_user("mira", password="the first password")
+    code, _, err = run(["createuser", "ｍｉｒａ", "--site", "courier", "--role", "admin", "--password-stdin"], capsys, "a long enough passphrase\n", monkeypatch)
+    assert (code, err) == (2, "corrigo createuser: error: user 'mira' exists already\n")
+    assert User.objects.get().check_password("the first password")
+    assert not Membership.objects.exists()
+
+
 def test_createuser_refuses_a_bad_user_name(db, capsys, monkeypatch):
     run(["createsite", "courier"], capsys)
     code, _, err = run(["createuser", "<script>", "--site", "courier", "--role", "viewer", "--password-stdin"], capsys, "a long enough passphrase\n", monkeypatch)
@@ -421,8 +430,6 @@ def test_demo_serves_the_article_and_the_desk(tmp_path):
         page = urllib.request.urlopen(f"http://127.0.0.1:{port}/").read().decode()
         assert 'src="/widget.js"' in page and 'data-site="demo"' in page
         assert urllib.request.urlopen(f"http://127.0.0.1:{port}/desk/login/").status == 200
-        import sqlite3
-
         # The demo readers' reports are waiting in the desk, one case already fixed in the article.
         with sqlite3.connect(tmp_path / "corrigo.sqlite3") as db:
             cases = db.execute("SELECT exact, report_count, anchor_status FROM reports_case ORDER BY exact").fetchall()

@@ -18,7 +18,7 @@ def _json_method_errors(view):
     def view_with_json_405(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = view(request, *args, **kwargs)
         if isinstance(response, HttpResponseNotAllowed):
-            allowed = response["Allow"]
+            allowed = ", ".join(sorted(method.strip() for method in response["Allow"].split(",")))  # ninja's order is a set's
             response = error_response(405, "method_not_allowed", f"This path answers {allowed}.")
             response["Allow"] = allowed
         return response

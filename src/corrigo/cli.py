@@ -7,7 +7,6 @@ import sys
 
 DEMO_USER = "editor"
 DEMO_PASSWORD = "corrigo-demo"
-# Far beyond any passphrase, and short enough that hashing it costs nothing.
 # More would fork-bomb the machine; it is a typo, not a configuration.
 MAX_WORKERS = 256
 
@@ -131,7 +130,7 @@ def cmd_createuser(args: argparse.Namespace) -> None:
     from django.contrib.auth.models import User
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
-    from django.db import transaction
+    from django.db import IntegrityError, transaction
 
     from corrigo.sites.services import set_membership
 
@@ -143,17 +142,21 @@ def cmd_createuser(args: argparse.Namespace) -> None:
         User._meta.get_field("username").clean(args.name, user)
     except ValidationError as exc:
         raise CommandError("; ".join(exc.messages)) from None
-    if User.objects.filter(username=args.name).exists():
-        raise CommandError(f"user {args.name!r} exists already")
+    # full_clean() wrote the name in NFKC form ("ｅｄｉｔｏｒ" is "editor"): look that one up.
+    if User.objects.filter(username=user.username).exists():
+        raise CommandError(f"user {user.username!r} exists already")
     password = _read_password(args)
     try:
         validate_password(password, user)
     except ValidationError as exc:
         raise CommandError("; ".join(exc.messages)) from None
-    with transaction.atomic():
-        user.set_password(password)
-        user.save()
-        set_membership(user, site, args.role)
+    try:
+        with transaction.atomic():
+            user.set_password(password)
+            user.save()
+            set_membership(user, site, args.role)
+    except IntegrityError:  # created by someone else while the password was typed
+        raise CommandError(f"user {user.username!r} exists already") from None
     print(f"Created user {user.username!r}, {args.role} on {site.key!r}.")
 
 

@@ -50,7 +50,11 @@ def execute(sql: str, params: Sequence = ()) -> None:
 
 
 def execute_many(sql: str, rows: Sequence[Sequence]) -> None:
-    """One statement for many rows of parameters (executemany), datetimes adapted as in _run."""
+    """One statement for many rows of parameters (executemany), datetimes adapted as in _run.
+
+    Call it inside a transaction: outside one, SQLite commits row by row and keeps the
+    rows before a failure.
+    """
     db = connections[DEFAULT_DB_ALIAS]
     adapt = db.ops.adapt_datetimefield_value
     with db.cursor() as cursor:

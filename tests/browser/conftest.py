@@ -24,11 +24,12 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def demo_server(live_server, settings, transactional_db):
-    """The demo (article page, widget, desk) served by a live server, with its demo editor."""
+    """The demo (article page, widget, desk) served by a live server, with its demo editor and readers."""
     from corrigo.cli import DEMO_PASSWORD, DEMO_USER
-    from corrigo.demo.setup import ensure_demo
+    from corrigo.demo.setup import ensure_demo, seed_demo_reports
 
     settings.DEMO = True
     port = int(live_server.url.rsplit(":", 1)[1])
-    ensure_demo(port, DEMO_USER, DEMO_PASSWORD)
+    site = ensure_demo(port, DEMO_USER, DEMO_PASSWORD)
+    seed_demo_reports(site, live_server.url + "/")  # as `corrigo demo` does
     return live_server

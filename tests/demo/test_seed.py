@@ -49,7 +49,7 @@ def test_the_seeded_text_is_the_text_the_widget_reads_on_the_demo_page(demo_site
     settings.DEMO = True
     _seed(demo_site)
     page = client.get("/").content.decode()
-    text = article_text(page, demo_site.article_selector, demo_site.ignore_selectors.split(","))
+    text = article_text(page, demo_site.article_selector, demo_site.ignore_selectors)
     start = text.index("Augest to March")
     report = ReportIn.model_validate({
         "site": "demo", "url": PAGE, "article_id": "demo-ferry-2026", "article_text": text,
@@ -61,3 +61,34 @@ def test_the_seeded_text_is_the_text_the_widget_reads_on_the_demo_page(demo_site
     # Same text, same version: the seed did not invent a version the page never had.
     versions = dict(Report.objects.values_list("client_report_id", "version_id"))
     assert versions["a-real-reader-1"] == versions["demo-seed-03"]
+
+
+def _report_on_the_page(client, site, exact: str, number: int):
+    from corrigo.anchoring import article_text
+    from corrigo.reports.schemas import ReportIn
+    from corrigo.reports.services import submit_report
+
+    text = article_text(client.get("/").content.decode(), site.article_selector, site.ignore_selectors)
+    start = text.index(exact)
+    return submit_report(site, ReportIn.model_validate({
+        "site": "demo", "url": PAGE, "article_id": "demo-ferry-2026", "article_text": text,
+        "quote": {"exact": exact, "start": start, "end": start + len(exact)}, "client_report_id": f"a-real-reader-{number}",
+    }))
+
+
+def test_a_demo_already_in_use_is_not_seeded_and_keeps_its_latest_text(demo_site, client, settings):
+    from corrigo.articles.models import Article
+
+    settings.DEMO = True
+    _report_on_the_page(client, demo_site, "€180,000", 1)  # a reader before this version of Corrigo
+    latest = Article.objects.get().latest_version_id
+    assert _seed(demo_site) == 0
+    assert Article.objects.get().latest_version_id == latest
+    assert Report.objects.count() == 1
+
+
+def test_seeding_does_not_depend_on_selectors_the_admin_edited(demo_site):
+    # An ignore selector that hides every paragraph would leave no passage to quote.
+    demo_site.ignore_selectors = ".ad-slot, .teaser, p"
+    demo_site.save()
+    assert _seed(demo_site) == 5

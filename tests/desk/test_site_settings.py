@@ -169,3 +169,12 @@ def test_a_new_members_password_longer_than_the_clis_limit_is_refused(as_user, a
     data = {"username": "gus", "role": "editor", "password": "p" * (MAX_PASSWORD_LENGTH + 1)}
     assert as_user(admin).post(settings_url(site, "desk:member-add"), data).status_code == 400
     assert not User.objects.filter(username="gus").exists()
+
+
+def test_adding_an_existing_user_by_another_unicode_form_of_the_name_finds_that_user(as_user, admin, site):
+    mira = make_user("mira", password="the first password")
+    response = as_user(admin).post(settings_url(site, "desk:member-add"), {"username": "ｍｉｒａ", "role": "viewer", "password": "another long password"})
+    assert response.status_code == 302
+    assert Membership.objects.get(site=site, user=mira).role == "viewer"
+    mira.refresh_from_db()
+    assert mira.check_password("the first password")

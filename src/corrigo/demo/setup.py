@@ -7,6 +7,11 @@ from corrigo.demo.views import DEMO_SITE
 from corrigo.sites.models import Role, Site
 from corrigo.sites.services import set_membership, set_origins
 
+# The demo page's embed tag says the same (demo/templates/demo/article.html).
+DEMO_ARTICLE_SELECTOR = "article .article-body"
+DEMO_IGNORE_SELECTORS = ".ad-slot, .teaser"
+DEMO_ARTICLE_ID = "demo-ferry-2026"
+
 
 @transaction.atomic
 def ensure_demo(port: int, username: str, password: str) -> Site:
@@ -14,8 +19,8 @@ def ensure_demo(port: int, username: str, password: str) -> Site:
         key=DEMO_SITE,
         defaults={
             "name": "The Coastline Courier (demo)",
-            "article_selector": "article .article-body",
-            "ignore_selectors": ".ad-slot, .teaser",
+            "article_selector": DEMO_ARTICLE_SELECTOR,
+            "ignore_selectors": DEMO_IGNORE_SELECTORS,
         },
     )
     origins = set(site.origins) | {f"http://127.0.0.1:{port}", f"http://localhost:{port}"}
@@ -43,23 +48,27 @@ _SEED = [
 
 
 def seed_demo_reports(site: Site, page_url: str) -> int:
-    """Send the demo readers' reports through the real intake; replays are harmless.
+    """File the demo readers' reports through the real intake, once: before any report on the demo article.
 
-    Returns how many reports this call stored (0 on every start after the first).
+    Returns how many reports this call stored (0 on every start after the first). Later
+    starts leave the article alone, so its latest version stays the one readers last saw.
     """
     from django.template.loader import render_to_string
 
     from corrigo.anchoring import article_text
+    from corrigo.articles.models import Article
     from corrigo.reports.schemas import ReportIn
     from corrigo.reports.services import submit_report
 
-    # The page as the widget reads it, by the site's own selectors.
+    if Article.objects.filter(site=site, external_id=DEMO_ARTICLE_ID).exists():
+        return 0
+    # The page as the widget reads it, by the demo's own selectors (the admin may edit the site's).
     page = render_to_string("demo/article.html", {"site": site})
-    current = article_text(page, site.article_selector, [s for s in site.ignore_selectors.split(",") if s.strip()])
+    current = article_text(page, DEMO_ARTICLE_SELECTOR, DEMO_IGNORE_SELECTORS)
     texts = {"current": current, "earlier": current.replace(*_EARLIER, 1)}
     stored = 0
     for number, (seen, exact, suggestion, comment, category) in enumerate(_SEED, 1):
-        report = {"site": site.key, "url": page_url, "article_id": "demo-ferry-2026", "category": category,
+        report = {"site": site.key, "url": page_url, "article_id": DEMO_ARTICLE_ID, "category": category,
                   "client_report_id": f"demo-seed-{number:02d}", "language": "en"}
         if seen is not None:
             text = texts[seen]

@@ -115,6 +115,8 @@ class MemberForm(forms.Form):
         username = data.get("username")
         if not username:
             return data
+        # Django stores names in NFKC form ("ｍｉｒａ" is "mira"): find the user by that form.
+        username = data["username"] = User.normalize_username(username)
         data["user"] = User.objects.filter(username=username).first()
         if data["user"] is None:
             if not data.get("password"):

@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import escape
 from django.views.decorators.http import require_POST, require_safe
 
 from corrigo.articles.models import ArticleVersion
@@ -318,12 +317,17 @@ def my_sites(request):
     return render(request, "desk/sites.html", {"sites": sites})
 
 
+def _in_quotes(value: str) -> str:
+    """A value for a double-quoted HTML attribute: only & and " need escaping there."""
+    return value.replace("&", "&amp;").replace('"', "&quot;")
+
+
 def embed_snippet(site: Site, widget_url: str) -> str:
     """The normative embed tag for this site, as text to paste into a page template."""
     attributes = {"src": widget_url, "data-site": site.key, "data-article": site.article_selector,
                   "data-ignore": site.ignore_selectors, "data-lang": site.default_language}
-    # Escaped once here, as HTML source must be; the template escapes it again for display.
-    written = "".join(f' {name}="{escape(value)}"' for name, value in attributes.items() if value)
+    # Written as HTML source must be; the template escapes the whole tag again for display.
+    written = "".join(f' {name}="{_in_quotes(value)}"' for name, value in attributes.items() if value)
     return f"<script async{written}></script>"
 
 

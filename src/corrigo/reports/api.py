@@ -1,7 +1,6 @@
 """Report API v1: the public intake and the token-guarded read endpoints."""
 
 import json
-import re
 from typing import Annotated, Literal
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -14,15 +13,14 @@ from pydantic import ValidationError as PydanticError, WithJsonSchema
 
 from corrigo.reports.errors import ApiError, ErrorOut, invalid, pydantic_fields
 from corrigo.reports.models import AnchorStatus, Case, CaseStatus, Category, Report
-from corrigo.reports.schemas import UNSTORABLE, ReportIn, cross_field_errors
+from corrigo.reports.schemas import ReportIn, cross_field_errors
 from corrigo.reports.services import submit_report
 from corrigo.sites.models import ApiToken, Site
-from corrigo.sql import row_id
-from corrigo.sites.services import intake_site, origin_allowed_anywhere, token_for
+from corrigo.sql import UNSTORABLE, row_id
+from corrigo.sites.services import SITE_KEY, intake_site, origin_allowed_anywhere, token_for
 
 router = Router(tags=["reports"])
 
-SITE_KEY = re.compile(r"[-a-zA-Z0-9_]{1,64}")  # a SlugField, as Site.key is
 JSON_TYPES = {"application/json", "text/plain", ""}
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200

@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from corrigo.anchoring import CONTEXT_LENGTH
 from corrigo.articles.canonical import InvalidURL, canonical_url
-from corrigo.sql import UNSTORABLE  # noqa: F401 (the API checks raw fields with it)
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 MAX_EXACT = 1000

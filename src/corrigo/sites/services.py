@@ -17,7 +17,9 @@ from corrigo.articles.canonical import InvalidURL, origin_of
 from corrigo.sql import UNSTORABLE
 from corrigo.sites.models import TOKEN_PREFIX, AllowedOrigin, ApiToken, Membership, Role, Site, hash_token
 
-MAX_PASSWORD_LENGTH = 4096  # for people, from the CLI and the desk alike
+# For people, from the CLI and the desk alike: far beyond any passphrase, and short
+# enough that hashing it costs nothing.
+MAX_PASSWORD_LENGTH = 4096
 SITE_KEY = re.compile(r"[-a-zA-Z0-9_]{1,64}")  # Site.key is a SlugField
 TOKEN = re.compile(re.escape(TOKEN_PREFIX) + r"[A-Za-z0-9_-]{43}")  # ApiToken.generate()
 
@@ -158,9 +160,9 @@ def create_site(key: str, name: str = "", origins: list[str] = (), **settings) -
     """A new site; raises ValidationError for a bad or taken key, ValueError for a bad origin."""
     site = Site(key=key, name=name or key, **settings)
     site.full_clean()
-    unstorable = [name for name, value in vars(site).items() if isinstance(value, str) and UNSTORABLE.search(value)]
+    unstorable = [field for field, value in vars(site).items() if isinstance(value, str) and UNSTORABLE.search(value)]
     if unstorable:
-        raise ValidationError({name: "It contains a NUL character or an unpaired surrogate." for name in unstorable})
+        raise ValidationError({field: "It contains a NUL character or an unpaired surrogate." for field in unstorable})
     try:
         with transaction.atomic():
             site.save()
