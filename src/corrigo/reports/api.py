@@ -9,7 +9,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.conf import settings
 from ninja import Field, Query, Router, Schema
 from ninja.security import HttpBearer
-from pydantic import ValidationError as PydanticError, WithJsonSchema
+from pydantic import ConfigDict, ValidationError as PydanticError, WithJsonSchema
 
 from corrigo.reports.errors import ApiError, ErrorOut, invalid, pydantic_fields
 from corrigo.reports.models import AnchorStatus, Case, CaseStatus, Category, Report
@@ -185,7 +185,13 @@ def _page(queryset, cursor: str | None, limit: int) -> tuple[list, str | None]:
 Timestamp = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
 
 
-class QuoteOut(Schema):
+class Out(Schema):
+    # A key the code adds to an answer without adding it here fails the API tests, rather
+    # than vanishing from the answer unnoticed.
+    model_config = ConfigDict(extra="forbid")
+
+
+class QuoteOut(Out):
     exact: str
     prefix: str
     suffix: str
@@ -193,7 +199,7 @@ class QuoteOut(Schema):
     end: int
 
 
-class ReportOut(Schema):
+class ReportOut(Out):
     id: str
     created_at: Timestamp
     url: str
@@ -208,13 +214,13 @@ class ReportOut(Schema):
     email: str | None = Field(None, description="Only for tokens allowed to see reporters' addresses.")
 
 
-class ArticleOut(Schema):
+class ArticleOut(Out):
     id: int
     url: str
     title: str
 
 
-class AnchorOut(Schema):
+class AnchorOut(Out):
     status: Literal[tuple(AnchorStatus.values)]
     start: int | None
     end: int | None
@@ -222,7 +228,7 @@ class AnchorOut(Schema):
     checked_at: Timestamp | None
 
 
-class CaseOut(Schema):
+class CaseOut(Out):
     id: int
     status: Literal[tuple(CaseStatus.values)]
     category: Literal[tuple(Category.values)] | None
@@ -241,12 +247,12 @@ class CaseWithReports(CaseOut):
     reports: list[ReportOut]
 
 
-class ReportPage(Schema):
+class ReportPage(Out):
     reports: list[ReportOut]
     next: str | None = Field(description="Pass as cursor for the next page; null on the last.")
 
 
-class CasePage(Schema):
+class CasePage(Out):
     cases: list[CaseOut]
     next: str | None = Field(description="Pass as cursor for the next page; null on the last.")
 
