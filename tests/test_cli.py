@@ -455,6 +455,9 @@ def test_serve_takes_reports_on_a_migrated_database(tmp_path):
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for(base + "/api/v1/health", process)
+        # Load balancers that poll with HEAD get the health answer's status, without its body.
+        with urllib.request.urlopen(urllib.request.Request(base + "/api/v1/health", method="HEAD")) as response:
+            assert (response.status, response.read()) == (200, b"")
         from tests.conftest import payload
 
         body = json.dumps(payload()).encode()

@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.urls import URLPattern
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -86,6 +86,12 @@ HEALTH_ANSWER = {
 def health(request: HttpRequest) -> dict:
     """The cheapest endpoint: load balancers poll it, the intake benchmark compares against it."""
     return {"ok": True}
+
+
+@api.api_operation(["HEAD"], "/health", auth=None, include_in_schema=False)
+def health_head(request: HttpRequest) -> HttpResponse:
+    """For load balancers that poll with HEAD: the same answer, whose body the server leaves out."""
+    return JsonResponse({"ok": True})
 
 
 api.add_router("/", reports_router)
