@@ -30,13 +30,17 @@ def row_id(value: object) -> int | None:
     return int(value) if isinstance(value, str) and _ROW_ID.fullmatch(value) else None
 
 
+def _adapted(db, params: Sequence) -> list:
+    adapt = db.ops.adapt_datetimefield_value
+    return [adapt(p) if isinstance(p, datetime) else p for p in params]
+
+
 def _run(sql: str, params: Sequence):
     # One lookup of the connection per statement: every attribute of django.db.connection
     # goes through a context-local proxy, which added up on the intake path.
     db = connections[DEFAULT_DB_ALIAS]
-    adapt = db.ops.adapt_datetimefield_value
     cursor = db.cursor()
-    cursor.execute(sql, [adapt(p) if isinstance(p, datetime) else p for p in params])
+    cursor.execute(sql, _adapted(db, params))
     return cursor
 
 
@@ -56,9 +60,8 @@ def execute_many(sql: str, rows: Sequence[Sequence]) -> None:
     rows before a failure.
     """
     db = connections[DEFAULT_DB_ALIAS]
-    adapt = db.ops.adapt_datetimefield_value
     with db.cursor() as cursor:
-        cursor.executemany(sql, [[adapt(p) if isinstance(p, datetime) else p for p in row] for row in rows])
+        cursor.executemany(sql, [_adapted(db, row) for row in rows])
 
 
 @lru_cache(maxsize=64)

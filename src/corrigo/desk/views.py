@@ -232,9 +232,13 @@ def _done(request, case, message: str | None = None):
 def _refused(request, case, error: actions.ActionError):
     messages.error(request, str(error))
     if request.htmx:
-        response = HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
-        return response
+        return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
     return redirect("desk:case", case.pk)
+
+
+def _invalid(request, case, **form):
+    """The case page again, with the form that did not validate and its errors."""
+    return render(request, "desk/case.html", _case_context(request, case, **form), status=400)
 
 
 @require_POST
@@ -266,7 +270,7 @@ def reopen(request, case):
 def assign(request, case):
     form = AssignForm(request.POST, members=actions.assignable_members(case))
     if not form.is_valid():
-        return render(request, "desk/case.html", _case_context(request, case, assign_form=form), status=400)
+        return _invalid(request, case, assign_form=form)
     try:
         actions.assign(case, form.cleaned_data["assignee"], by=request.user)
     except actions.ActionError as error:
@@ -279,7 +283,7 @@ def assign(request, case):
 def add_note(request, case):
     form = NoteForm(request.POST)
     if not form.is_valid():
-        return render(request, "desk/case.html", _case_context(request, case, note_form=form), status=400)
+        return _invalid(request, case, note_form=form)
     try:
         actions.add_note(case, form.cleaned_data["text"], by=request.user)
     except actions.ActionError as error:
@@ -292,12 +296,12 @@ def add_note(request, case):
 def merge(request, case):
     form = MergeForm(request.POST)
     if not form.is_valid():
-        return render(request, "desk/case.html", _case_context(request, case, merge_form=form), status=400)
+        return _invalid(request, case, merge_form=form)
     # The surviving case must be one this editor may act on too: same rule as the URL's case.
     into = Case.objects.filter(pk=form.cleaned_data["into"], site_id__in=list(roles_of(request))).first()
     if into is None:
         form.add_error("into", "There is no such case.")
-        return render(request, "desk/case.html", _case_context(request, case, merge_form=form), status=400)
+        return _invalid(request, case, merge_form=form)
     if not has_role(request, into.site_id, Role.EDITOR):
         raise PermissionDenied("You need the editor role on the other case's site.")
     try:
@@ -355,6 +359,11 @@ def site_settings(request, site):
     return render(request, "desk/site_settings.html", _settings_context(request, site))
 
 
+def _settings_invalid(request, site, **form):
+    """The settings page again, with the form that did not validate and its errors."""
+    return render(request, "desk/site_settings.html", _settings_context(request, site, **form), status=400)
+
+
 def _settings_saved(request, site, message: str):
     messages.success(request, message)
     return redirect("desk:site-settings", site.key)
@@ -365,7 +374,7 @@ def _settings_saved(request, site, message: str):
 def save_site(request, site):
     form = SiteSettingsForm(request.POST, instance=site)
     if not form.is_valid():
-        return render(request, "desk/site_settings.html", _settings_context(request, site, site_form=form), status=400)
+        return _settings_invalid(request, site, site_form=form)
     form.save()
     return _settings_saved(request, site, "Site settings saved.")
 
@@ -375,7 +384,7 @@ def save_site(request, site):
 def save_origins(request, site):
     form = OriginsForm(request.POST)
     if not form.is_valid():
-        return render(request, "desk/site_settings.html", _settings_context(request, site, origins_form=form), status=400)
+        return _settings_invalid(request, site, origins_form=form)
     set_origins(site, form.cleaned_data["origins"])
     return _settings_saved(request, site, "Allowed origins saved.")
 
@@ -385,7 +394,7 @@ def save_origins(request, site):
 def add_member(request, site):
     form = MemberForm(request.POST)
     if not form.is_valid():
-        return render(request, "desk/site_settings.html", _settings_context(request, site, member_form=form), status=400)
+        return _settings_invalid(request, site, member_form=form)
     try:
         services.add_member(site, form.cleaned_data["username"], form.cleaned_data["role"], password=form.cleaned_data["password"])
     except services.SiteRuleError as error:
@@ -433,7 +442,7 @@ def remove_member(request, site, user_id: int):
 def new_token(request, site):
     form = TokenForm(request.POST)
     if not form.is_valid():
-        return render(request, "desk/site_settings.html", _settings_context(request, site, token_form=form), status=400)
+        return _settings_invalid(request, site, token_form=form)
     token = create_token(site, form.cleaned_data["name"], can_see_email=form.cleaned_data["can_see_email"], created_by=request.user)
     # Shown in this answer only (no redirect): Corrigo keeps just its hash.
     response = render(request, "desk/site_settings.html", _settings_context(request, site, new_token=token))
