@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.pages import select
-from tests.browser.pages.fixtures import press_report
+from tests.browser.pages.fixtures import send_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,10 +23,7 @@ def test_reader_reports_a_mistake_and_the_editor_sees_the_case(page, demo_server
     page.goto(demo_server.url + "/")
     page.wait_for_function("() => window.Corrigo")
     select(page, "Augest to March")
-    assert press_report(page) is True
-    form = page.get_by_role("dialog", name="Report a mistake")
-    form.get_by_label("Correct version (optional)").fill("August to March")
-    form.get_by_role("button", name="Send").click()
+    form = send_report(page, "August to March")
     expect(form.get_by_role("status")).to_have_text("Thank you! The editors have received your report.")
 
     report = Report.objects.select_related("site", "version").exclude(client_report_id__startswith="demo-seed-").get()

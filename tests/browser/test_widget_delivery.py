@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.pages import CORRIGO, host_page, select
-from tests.browser.pages.fixtures import ARTICLE, back_online, goto, press_report, publisher, stored_reports, web  # noqa: F401
+from tests.browser.pages.fixtures import ARTICLE, back_online, goto, press_report, publisher, send_report, stored_reports, web  # noqa: F401
 from tests.browser.test_widget_i18n import strings
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,11 +23,7 @@ OUTBOX = "sessionStorage.getItem('corrigo-outbox:publisher')"
 def _send_a_report(page, web, suggestion="old custom house"):
     goto(page, web, HTML)
     select(page, "old customs house")
-    assert press_report(page) is True
-    form = page.get_by_role("dialog", name="Report a mistake")
-    form.get_by_label("Correct version (optional)").fill(suggestion)
-    form.get_by_role("button", name="Send").click()
-    return form
+    return send_report(page, suggestion)
 
 
 def _kept(page) -> list[dict]:
@@ -178,9 +174,7 @@ def test_a_long_title_is_cut_without_splitting_an_emoji(page, web, publisher):
     title = "a" * 499 + "\U0001F980 and more"
     goto(page, web, HTML.replace("<title>Crab festival returns to the harbour — The Test Gazette</title>", f"<title>{title}</title>"))
     select(page, "old customs house")
-    assert press_report(page) is True
-    form = page.get_by_role("dialog", name="Report a mistake")
-    form.get_by_role("button", name="Send").click()
+    form = send_report(page)
     expect(form.get_by_role("status")).to_have_text(T["sent"])
     [report] = stored_reports()
     assert report.title == "a" * 499

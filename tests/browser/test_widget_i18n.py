@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.pages import CORRIGO, host_page, select
-from tests.browser.pages.fixtures import ARTICLE, dialog, goto, press_report, publisher, stored_reports, web  # noqa: F401
+from tests.browser.pages.fixtures import ARTICLE, goto, press_report, publisher, stored_reports, web  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -16,7 +16,7 @@ from corrigo.anchoring.reanchor import reanchor
 from tests.browser.pages import (
     CORRIGO, SHARED_PAGES, embed, inject, select, sentences, shared_page, shared_page_ids, shared_page_meta,
 )
-from tests.browser.pages.fixtures import dialog, press_report, publisher, stored_reports, web  # noqa: F401
+from tests.browser.pages.fixtures import publisher, send_report, stored_reports, web  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -79,10 +79,7 @@ def test_a_sentence_of_a_real_article_is_reported_and_found_unchanged(page, web,
     else:
         pytest.fail(f"none of {len(candidates)} sentences could be selected on the rendered page")
 
-    assert press_report(page) is True
-    form = page.get_by_role("dialog", name="Report a mistake")
-    form.get_by_role("button", name="Send").click()
-    form.get_by_text("Thank you!").wait_for()
+    send_report(page).get_by_text("Thank you!").wait_for()
 
     [report] = stored_reports()
     text = report.version.text

@@ -10,7 +10,7 @@ import pytest
 from corrigo.anchoring import article_text
 from tests.browser.pages import embed, host_page, select
 from tests.browser.pages.fixtures import (  # noqa: F401
-    ARTICLE, dialog, goto, press_report, publisher, stored_reports, web,
+    ARTICLE, dialog, goto, press_report, publisher, send_report, stored_reports, web,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,9 +21,7 @@ TEXT = article_text(HTML, ".story", ".ad, .related")
 
 def _report(page):
     """Report the current selection through the dialog; the stored report."""
-    assert press_report(page) is True
-    dialog(page).get_by_role("button", name="Send").click()
-    dialog(page).get_by_text("Thank you!").wait_for()
+    send_report(page).get_by_text("Thank you!").wait_for()
     [report] = stored_reports()
     assert report.version.text == TEXT
     assert TEXT[report.start:report.end] == report.exact
@@ -137,9 +135,7 @@ def test_a_very_long_selection_is_cut_to_the_apis_limit(page, web, publisher):
     html = f"<!doctype html><html lang=en><body><article><p>{words}</p></article>{embed()}</body></html>"
     goto(page, web, html)
     select(page, "word0", "word599")
-    assert press_report(page) is True
-    dialog(page).get_by_role("button", name="Send").click()
-    dialog(page).get_by_text("Thank you!").wait_for()
+    send_report(page).get_by_text("Thank you!").wait_for()
     [report] = stored_reports()
     text = article_text(html)
     assert report.version.text == text

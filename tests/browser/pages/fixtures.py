@@ -48,6 +48,16 @@ def dialog(page):
     return page.locator("corrigo-widget dialog")
 
 
+def send_report(page, suggestion: str | None = None):
+    """Report the current selection: Ctrl+Enter, the suggestion if any, Send; the dialog."""
+    assert press_report(page) is True
+    form = page.get_by_role("dialog", name="Report a mistake")
+    if suggestion is not None:
+        form.get_by_label("Correct version (optional)").fill(suggestion)
+    form.get_by_role("button", name="Send").click()
+    return form
+
+
 def press_report(page) -> bool:
     """Ctrl+Enter, as a reader does; True when the widget took the key (it opens)."""
     # Registered after the widget's own listener, so it sees the widget's decision.
