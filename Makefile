@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/corrigo
 
-.PHONY: demo test test-sqlite test-postgres services chromium install install-test clean
+.PHONY: demo test check lint test-sqlite test-postgres services chromium install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,18 @@ services:
 chromium:
 	@scripts/ensure-chromium
 
-test: install-test services chromium
+# Linters first: a style slip fails in seconds, not after the whole suite.
+lint: install-test
+	@echo "== lint"
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+
+# The fast loop while working: lint, then the suite on SQLite without Chromium.
+check: lint
+	@echo "== test suite on SQLite, without the browser tests"
+	env -u DATABASE_URL $(BIN)/pytest -m "not browser" -q $(PYTEST_ARGS)
+
+test: install-test services chromium lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 

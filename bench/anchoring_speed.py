@@ -47,9 +47,11 @@ def time_cases(path: Path, repeat: int) -> None:
     means = [t for t, _ in best]
     slowest = max(best)
     print(f"## {path.name}: {len(cases)} cases, best of {repeat} runs each")
-    print(f"mean {1000 * statistics.mean(means):.3f} ms a case, median {1000 * statistics.median(means):.3f} ms, "
-          f"slowest {1000 * slowest[0]:.2f} ms ({slowest[1]}), "
-          f"{sum(t > 0.050 for t in means)} over 50 ms")
+    print(
+        f"mean {1000 * statistics.mean(means):.3f} ms a case, median {1000 * statistics.median(means):.3f} ms, "
+        f"slowest {1000 * slowest[0]:.2f} ms ({slowest[1]}), "
+        f"{sum(t > 0.050 for t in means)} over 50 ms"
+    )
 
 
 def long_article(data: Path, words_wanted: int, rng: random.Random) -> str:
@@ -118,8 +120,10 @@ def time_long_article(data: Path, cases_wanted: int, words_wanted: int, seed: in
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1
     print(f"## long article: {len(WORD.findall(old))} words, {len(old)} code points, {len(quotes)} open cases")
-    print(f"all {len(quotes)} re-anchored in {min(runs):.3f} s (best of 3; runs {', '.join(f'{r:.3f}' for r in runs)}); "
-          f"answers: {', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}")
+    print(
+        f"all {len(quotes)} re-anchored in {min(runs):.3f} s (best of 3; runs {', '.join(f'{r:.3f}' for r in runs)}); "
+        f"answers: {', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

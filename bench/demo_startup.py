@@ -39,8 +39,9 @@ def main() -> None:
     if args.no_pip_cache:
         env["PIP_NO_CACHE_DIR"] = "1"
     started = time.monotonic()
-    process = subprocess.Popen(["make", "demo"], cwd=where / "corrigo", env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        ["make", "demo"], cwd=where / "corrigo", env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
     try:
         while True:
             if process.poll() is not None:

@@ -47,7 +47,7 @@ class QueryCounter:
 
 def percentile(values, fraction):
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def main(argv):
@@ -103,8 +103,10 @@ def main(argv):
             os.setpriority(os.PRIO_PROCESS, backend, os.getpriority(os.PRIO_PROCESS, 0))
         except OSError:
             pass  # not root, or another host: the backend keeps its priority
-    print(f"{Case.objects.filter(site__key='bench').count():,} cases, {Report.objects.filter(site__key='bench').count():,} reports on {vendor}")
-    print("load average before: %.2f %.2f %.2f" % os.getloadavg())
+    print(
+        f"{Case.objects.filter(site__key='bench').count():,} cases, {Report.objects.filter(site__key='bench').count():,} reports on {vendor}"
+    )
+    print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print()
     print(f"| page ({vendor}) | p50 ms | p95 ms | max ms | p95 CPU ms | queries |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
@@ -127,9 +129,12 @@ def main(argv):
                 cpus.append(cpu)
                 queries.add(counter.count)
         q = "–".join(str(n) for n in sorted(queries)) if len(queries) > 1 else str(queries.pop())
-        print(f"| {name} | {statistics.median(timings):.1f} | {percentile(timings, 0.95):.1f} | {max(timings):.1f} | {percentile(cpus, 0.95):.1f} | {q} |", flush=True)
+        print(
+            f"| {name} | {statistics.median(timings):.1f} | {percentile(timings, 0.95):.1f} | {max(timings):.1f} | {percentile(cpus, 0.95):.1f} | {q} |",
+            flush=True,
+        )
     print()
-    print("load average after: %.2f %.2f %.2f" % os.getloadavg())
+    print("load average after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":

@@ -24,11 +24,45 @@ from datetime import timedelta
 CASES = 50_000
 REPORTS = 100_000
 ARTICLES = 5_000
-WORDS = (
-    "council harbour ferry islanders crossing vote budget mayor winter storm school teachers hospital "
-    "minister election river bridge museum festival fishermen port schedule night service tickets "
-    "August March Tuesday percent million residents spokesman report survey police court judge"
-).split()
+WORDS = [
+    "council",
+    "harbour",
+    "ferry",
+    "islanders",
+    "crossing",
+    "vote",
+    "budget",
+    "mayor",
+    "winter",
+    "storm",
+    "school",
+    "teachers",
+    "hospital",
+    "minister",
+    "election",
+    "river",
+    "bridge",
+    "museum",
+    "festival",
+    "fishermen",
+    "port",
+    "schedule",
+    "night",
+    "service",
+    "tickets",
+    "August",
+    "March",
+    "Tuesday",
+    "percent",
+    "million",
+    "residents",
+    "spokesman",
+    "report",
+    "survey",
+    "police",
+    "court",
+    "judge",
+]
 SUGGESTIONS = ["August", "the mayor's office", "34 percent, not 43", "Wednesday", "spelled Tallinn", "it was 2019", ""]
 COMMENTS = ["", "", "The figure is from last year.", "Wrong name in the caption.", "Типографська помилка", "Опечатка в слове"]
 LANGUAGES = ["en", "en", "en", "uk", "ru", ""]
@@ -59,7 +93,7 @@ def article_text(rng, n):
     for _ in range(40):
         words = rng.choices(WORDS, k=rng.randint(8, 16))
         sentences.append(" ".join(words).capitalize() + ".")
-    return f"Story {n}: " + " ".join(sentences[:1]) + "\n" + "\n".join(" ".join(sentences[i:i + 4]) for i in range(1, 40, 4))
+    return f"Story {n}: " + " ".join(sentences[:1]) + "\n" + "\n".join(" ".join(sentences[i : i + 4]) for i in range(1, 40, 4))
 
 
 def readers_per_case(rng, cases, reports):
@@ -96,27 +130,46 @@ def seed(args):
         for helper in helpers:
             Membership.objects.update_or_create(user=helper, site=site, defaults={"role": "editor"})
 
-        articles = Article.objects.bulk_create([
-            Article(site=site, identity=hashlib.sha256(f"bench-{n}".encode()).hexdigest(),
-                    url=f"https://bench.example/{n}", title=f"Story {n}: " + " ".join(rng.choices(WORDS, k=6)))
-            for n in range(args.articles)
-        ], batch_size=1000)
+        articles = Article.objects.bulk_create(
+            [
+                Article(
+                    site=site,
+                    identity=hashlib.sha256(f"bench-{n}".encode()).hexdigest(),
+                    url=f"https://bench.example/{n}",
+                    title=f"Story {n}: " + " ".join(rng.choices(WORDS, k=6)),
+                )
+                for n in range(args.articles)
+            ],
+            batch_size=1000,
+        )
         texts = [article_text(rng, n) for n in range(args.articles)]
-        versions = ArticleVersion.objects.bulk_create([
-            ArticleVersion(article=a, text=t, text_hash=hashlib.sha256(t.encode()).hexdigest())
-            for a, t in zip(articles, texts)
-        ], batch_size=1000)
+        versions = ArticleVersion.objects.bulk_create(
+            [
+                ArticleVersion(article=a, text=t, text_hash=hashlib.sha256(t.encode()).hexdigest())
+                for a, t in zip(articles, texts, strict=False)
+            ],
+            batch_size=1000,
+        )
         # A later text for a third of the articles: their cases carry an anchor state.
-        later = ArticleVersion.objects.bulk_create([
-            ArticleVersion(article=a, text=t.replace("August", "Augest"), text_hash=hashlib.sha256((t + "v2").encode()).hexdigest())
-            for a, t in list(zip(articles, texts))[::3]
-        ], batch_size=1000)
+        later = ArticleVersion.objects.bulk_create(
+            [
+                ArticleVersion(
+                    article=a, text=t.replace("August", "Augest"), text_hash=hashlib.sha256((t + "v2").encode()).hexdigest()
+                )
+                for a, t in list(zip(articles, texts, strict=False))[::3]
+            ],
+            batch_size=1000,
+        )
         later_of = {v.article_id: v for v in later}
-        version_of = {a.pk: v for a, v in zip(articles, versions)}
+        version_of = {a.pk: v for a, v in zip(articles, versions, strict=False)}
         print(f"articles: {len(articles)} ({time.perf_counter() - started:.1f} s)", flush=True)
 
         counts = readers_per_case(rng, args.cases, args.reports)
-        statuses = [CaseStatus.OPEN] * 12 + [CaseStatus.FIXED] * 4 + [CaseStatus.NOT_ERROR, CaseStatus.WONT_FIX, CaseStatus.SPAM, CaseStatus.DUPLICATE]
+        statuses = (
+            [CaseStatus.OPEN] * 12
+            + [CaseStatus.FIXED] * 4
+            + [CaseStatus.NOT_ERROR, CaseStatus.WONT_FIX, CaseStatus.SPAM, CaseStatus.DUPLICATE]
+        )
         cases, dates = [], []
         for n in range(args.cases):
             article = articles[rng.randrange(len(articles))]
@@ -130,37 +183,62 @@ def seed(args):
             dates.append((created, last))
             anchor = later_of.get(article.pk)
             anchor_status = rng.choice([AnchorStatus.UNCHANGED, AnchorStatus.CHANGED, AnchorStatus.GONE]) if anchor else ""
-            cases.append(Case(
-                site=site, article=article, status=status, category=category, version=version,
-                exact=version.text[start:end], prefix=version.text[max(0, start - 32):start], suffix=version.text[end:end + 32],
-                start=start, end=end,
-                anchor_status=anchor_status, anchor_version=anchor if anchor_status and anchor_status != "gone" else None,
-                anchor_start=start if anchor_status in ("unchanged", "changed") else None,
-                anchor_end=end if anchor_status in ("unchanged", "changed") else None,
-                anchor_checked_at=now if anchor_status else None,
-                report_count=counts[n], last_reported_at=last,
-                assignee=rng.choice(helpers + [editor]) if rng.random() < 0.15 else None,
-                priority=case_priority(counts[n], category, last),
-                resolved_at=None if status == CaseStatus.OPEN else last,
-                created_at=created, updated_at=last,
-            ))
+            cases.append(
+                Case(
+                    site=site,
+                    article=article,
+                    status=status,
+                    category=category,
+                    version=version,
+                    exact=version.text[start:end],
+                    prefix=version.text[max(0, start - 32) : start],
+                    suffix=version.text[end : end + 32],
+                    start=start,
+                    end=end,
+                    anchor_status=anchor_status,
+                    anchor_version=anchor if anchor_status and anchor_status != "gone" else None,
+                    anchor_start=start if anchor_status in ("unchanged", "changed") else None,
+                    anchor_end=end if anchor_status in ("unchanged", "changed") else None,
+                    anchor_checked_at=now if anchor_status else None,
+                    report_count=counts[n],
+                    last_reported_at=last,
+                    assignee=rng.choice([*helpers, editor]) if rng.random() < 0.15 else None,
+                    priority=case_priority(counts[n], category, last),
+                    resolved_at=None if status == CaseStatus.OPEN else last,
+                    created_at=created,
+                    updated_at=last,
+                )
+            )
         Case.objects.bulk_create(cases, batch_size=2000)
         print(f"cases: {len(cases)} ({time.perf_counter() - started:.1f} s)", flush=True)
 
         reports = []
         serial = 0
-        for case, count in zip(cases, counts):
-            for i in range(count):
+        for case, count in zip(cases, counts, strict=False):
+            for _i in range(count):
                 serial += 1
-                reports.append(Report(
-                    uid=f"b{serial:011d}", site=site, case=case, article_id=case.article_id, version_id=case.version_id,
-                    client_report_id=f"bench-{serial:08d}", url=f"https://bench.example/{case.article_id}",
-                    exact=case.exact, prefix=case.prefix, suffix=case.suffix, start=case.start, end=case.end,
-                    suggestion=rng.choice(SUGGESTIONS), category=case.category,
-                    # Some comments name a paragraph: a search for one finds a few dozen cases.
-                    comment=rng.choice(COMMENTS) or (f"See paragraph {rng.randrange(2000)}." if rng.random() < 0.5 else ""),
-                    email=f"reader{serial}@example.net" if rng.random() < 0.3 else "", language=rng.choice(LANGUAGES),
-                ))
+                reports.append(
+                    Report(
+                        uid=f"b{serial:011d}",
+                        site=site,
+                        case=case,
+                        article_id=case.article_id,
+                        version_id=case.version_id,
+                        client_report_id=f"bench-{serial:08d}",
+                        url=f"https://bench.example/{case.article_id}",
+                        exact=case.exact,
+                        prefix=case.prefix,
+                        suffix=case.suffix,
+                        start=case.start,
+                        end=case.end,
+                        suggestion=rng.choice(SUGGESTIONS),
+                        category=case.category,
+                        # Some comments name a paragraph: a search for one finds a few dozen cases.
+                        comment=rng.choice(COMMENTS) or (f"See paragraph {rng.randrange(2000)}." if rng.random() < 0.5 else ""),
+                        email=f"reader{serial}@example.net" if rng.random() < 0.3 else "",
+                        language=rng.choice(LANGUAGES),
+                    )
+                )
             if len(reports) >= 5000:
                 Report.objects.bulk_create(reports, batch_size=2500)
                 reports = []
@@ -181,7 +259,7 @@ def _restore_dates(cases, dates):
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {Case._meta.db_table} SET created_at = %s, updated_at = %s WHERE id = %s",
-            [(db_value(created), db_value(last), c.pk) for c, (created, last) in zip(cases, dates)],
+            [(db_value(created), db_value(last), c.pk) for c, (created, last) in zip(cases, dates, strict=False)],
         )
 
 

@@ -57,7 +57,13 @@ def report_bodies(count: int, seed: int = 7) -> list[str]:
             "site": "bench",
             "url": url + "?utm_source=bench",
             "title": "Benchmark article",
-            "quote": {"exact": text[start:end], "prefix": text[max(0, start - 32) : start], "suffix": text[end : end + 32], "start": start, "end": end},
+            "quote": {
+                "exact": text[start:end],
+                "prefix": text[max(0, start - 32) : start],
+                "suffix": text[end : end + 32],
+                "start": start,
+                "end": end,
+            },
             "article_text": text,
             "suggestion": "a better wording",
             "category": rng.choice(["typo", "fact", "other"]),
@@ -83,7 +89,10 @@ def corrigo(env: dict, *args: str) -> str:
 def wrk(url: str, seconds: int, connections: int, script: Path, env: dict) -> dict:
     out = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script), url],
-        env=env, capture_output=True, text=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if "JSON " not in out.stdout:
         raise SystemExit(f"wrk failed: {out.stdout}{out.stderr}")
@@ -113,14 +122,30 @@ def main() -> None:
     if args.bounds:
         with sqlite3.connect(data / "corrigo.sqlite3") as db:
             db.execute(RECEIPTS)
-        env.update(DJANGO_SETTINGS_MODULE="intake_bounds_settings", PYTHONPATH=os.pathsep.join(filter(None, [str(BENCH), env.get("PYTHONPATH")])))
+        env.update(
+            DJANGO_SETTINGS_MODULE="intake_bounds_settings",
+            PYTHONPATH=os.pathsep.join(filter(None, [str(BENCH), env.get("PYTHONPATH")])),
+        )
     bodies_file = data / "bodies.jsonl"
     bodies_file.write_text("\n".join(report_bodies(2000)) + "\n")
 
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "corrigo", "serve", "--port", str(port), "--workers", str(args.workers), "--threads", str(args.threads)],
-        env=env, stdout=subprocess.DEVNULL, stderr=(data / "server.log").open("w"),
+        [
+            sys.executable,
+            "-m",
+            "corrigo",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(data / "server.log").open("w"),
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -153,12 +178,18 @@ def main() -> None:
         with sqlite3.connect(data / "corrigo.sqlite3") as db:
             stored = db.execute("select count(*) from reports_report").fetchone()[0]
     acknowledged = intake["requests"] - intake["non2xx"] - intake["errors"]
-    print(f"database: {'PostgreSQL' if args.database_url else 'SQLite'}; {args.workers} workers × {args.threads} threads;"
-          f" wrk -t1 -c{args.connections} -d{args.seconds}s; load average before: {os.getloadavg()[0]:.1f}")
+    print(
+        f"database: {'PostgreSQL' if args.database_url else 'SQLite'}; {args.workers} workers × {args.threads} threads;"
+        f" wrk -t1 -c{args.connections} -d{args.seconds}s; load average before: {os.getloadavg()[0]:.1f}"
+    )
     print("| endpoint | requests/s | p50 ms | p99 ms | non-2xx |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    print(f"| GET /api/v1/health (ceiling) | {ceiling['rps']:.0f} | {ceiling['p50_ms']:.2f} | {ceiling['p99_ms']:.2f} | {ceiling['non2xx']} |")
-    print(f"| POST /api/v1/reports | {intake['rps']:.0f} | {intake['p50_ms']:.2f} | {intake['p99_ms']:.2f} | {intake['non2xx']} |")
+    print(
+        f"| GET /api/v1/health (ceiling) | {ceiling['rps']:.0f} | {ceiling['p50_ms']:.2f} | {ceiling['p99_ms']:.2f} | {ceiling['non2xx']} |"
+    )
+    print(
+        f"| POST /api/v1/reports | {intake['rps']:.0f} | {intake['p50_ms']:.2f} | {intake['p99_ms']:.2f} | {intake['non2xx']} |"
+    )
     for path, run in bounds.items():
         print(f"| POST {path} (bound) | {run['rps']:.0f} | {run['p50_ms']:.2f} | {run['p99_ms']:.2f} | {run['non2xx']} |")
     print(f"intake / ceiling: {intake['rps'] / ceiling['rps']:.0%} (target ≥ 60 %)")

@@ -71,7 +71,7 @@ def moved(position: int, edits: list[Edit]) -> int:
 
 
 def overlaps(edits: list[Edit], start: int, end: int) -> bool:
-    return any(e.start < end and start < e.end or e.start == e.end and start <= e.start <= end for e in edits)
+    return any((e.start < end and start < e.end) or (e.start == e.end and start <= e.start <= end) for e in edits)
 
 
 class Generator:
@@ -166,7 +166,7 @@ class Generator:
 
     def make_short_word(self, page: str, base: str) -> dict | None:
         word = self.rng.choice(SHORT_WORDS)
-        hits = [m for m in re.finditer(rf"\b{word}\b", base)]
+        hits = list(re.finditer(rf"\b{word}\b", base))
         if not hits:
             return None
         m = self.rng.choice(hits)
@@ -238,7 +238,9 @@ class Generator:
         new_start = moved(start, edits)
         if new[new_start : new_start + end - start] != base[start:end]:
             return None
-        return self._record(page, old, new, quote_start, quote_end, "changed", new_start, new_start + end - start, stratum, base_start=start)
+        return self._record(
+            page, old, new, quote_start, quote_end, "changed", new_start, new_start + end - start, stratum, base_start=start
+        )
 
     def make_typo(self, page: str, base: str, near: bool = False) -> dict | None:
         candidates = [m for m in WORD.finditer(base) if m.group() in self.misspellings]
@@ -271,7 +273,7 @@ class Generator:
         return self._changed(page, base, m.start(), m.end(), "".join(digits), "number", False)
 
     def make_name(self, page: str, base: str) -> dict | None:
-        names = [m for m in re.finditer(r"(?<=[a-z,] )[A-Z][a-z]{2,}", base)]
+        names = list(re.finditer(r"(?<=[a-z,] )[A-Z][a-z]{2,}", base))
         if len(names) < 2:
             return None
         m = self.rng.choice(names)
@@ -285,7 +287,7 @@ class Generator:
         if len(spans) < 6:
             return None
         k = self.rng.randrange(1, len(spans) - 1)
-        s, e, sentence = spans[k]
+        s, e, _sentence = spans[k]
         words = list(WORD.finditer(base, s, e))
         if not words:
             return None
@@ -301,7 +303,11 @@ class Generator:
             last += 1
         del_start, del_end = spans[first][0], min(len(base), spans[last][1] + 1)
         edits = [Edit(del_start, del_end, "")]
-        edits += [e for e in self.far_edits(base, del_start - FAR, del_end + FAR, self.rng.randint(0, 2)) if not overlaps(edits, e.start - 2, e.end + 2)]
+        edits += [
+            e
+            for e in self.far_edits(base, del_start - FAR, del_end + FAR, self.rng.randint(0, 2))
+            if not overlaps(edits, e.start - 2, e.end + 2)
+        ]
         new = apply(base, edits)
         return self._record(page, base, new, q_start, q_end, "gone", None, None, "deletion")
 
@@ -386,8 +392,15 @@ def read_texts(pages: Path) -> dict[str, str]:
 
 
 PLAN = {  # kind: share of cases, shaped like the dev set
-    "random": 3, "short-word": 3, "repeated": 3, "near-edit": 3, "moved": 1,
-    "typo": 5, "typo-near-edit": 2, "number": 2, "name": 2,
+    "random": 3,
+    "short-word": 3,
+    "repeated": 3,
+    "near-edit": 3,
+    "moved": 1,
+    "typo": 5,
+    "typo-near-edit": 2,
+    "number": 2,
+    "name": 2,
     "deletion": 4,
 }
 
@@ -413,14 +426,17 @@ def main(argv: list[str] | None = None) -> int:
                 cases.append(case)
                 made += 1
     args.out.mkdir(parents=True, exist_ok=True)
-    with open(args.out / "anchoring_cases.jsonl", "w", encoding="utf-8") as out, open(
-        args.out / "anchoring_cases.meta.jsonl", "w", encoding="utf-8"
-    ) as meta:
+    with (
+        open(args.out / "anchoring_cases.jsonl", "w", encoding="utf-8") as out,
+        open(args.out / "anchoring_cases.meta.jsonl", "w", encoding="utf-8") as meta,
+    ):
         for n, case in enumerate(cases):
             case["id"] = f"gen-{n:04d}"
             stratum = case.pop("_stratum")
             out.write(json.dumps(case, ensure_ascii=False) + "\n")
-            meta.write(json.dumps({"id": case["id"], "status": case["expected"]["status"], "stratum": stratum, "tags": []}) + "\n")
+            meta.write(
+                json.dumps({"id": case["id"], "status": case["expected"]["status"], "stratum": stratum, "tags": []}) + "\n"
+            )
     print(
         f"{len(cases)} cases from {len(texts)} pages -> {args.out} "
         f"({generator.skipped} left out: passage and context repeated in the page)",

@@ -39,10 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
+    from anchoring_speed import edited_long_article
     from django.core.management import call_command
     from django.db.models import Count
 
-    from anchoring_speed import edited_long_article
     from corrigo.reports.models import Case
     from corrigo.reports.schemas import ReportIn
     from corrigo.reports.services import submit_report
@@ -56,11 +56,16 @@ def main(argv: list[str] | None = None) -> int:
         # A site and article of its own each run: the same starting state, nothing to clean.
         site = create_site(f"bench-{run}-{os.getpid()}", "Bench", ["https://bench.example"])
 
-        def report(text: str, start: int, end: int, number: int) -> ReportIn:
-            return ReportIn.model_validate({
-                "site": site.key, "url": "https://bench.example/long", "article_text": text,
-                "quote": {"exact": text[start:end], "start": start, "end": end}, "client_report_id": f"bench-{number:06d}",
-            })
+        def report(text: str, start: int, end: int, number: int, key: str = site.key) -> ReportIn:
+            return ReportIn.model_validate(
+                {
+                    "site": key,
+                    "url": "https://bench.example/long",
+                    "article_text": text,
+                    "quote": {"exact": text[start:end], "start": start, "end": end},
+                    "client_report_id": f"bench-{number:06d}",
+                }
+            )
 
         for number, quote in enumerate(quotes):
             submit_report(site, report(old, quote.start, quote.end, number))
@@ -73,8 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         states = dict(anchors)
     database = "PostgreSQL" if args.database_url else "SQLite"
     print(f"{database}: {len(old.split())} words, {opened} open cases (of {len(quotes)} reports)")
-    print(f"the report carrying the new text took {statistics.median(runs):.3f} s (median of {len(runs)};"
-          f" runs {', '.join(f'{r:.3f}' for r in runs)}); anchors: {dict(sorted(states.items()))}")
+    print(
+        f"the report carrying the new text took {statistics.median(runs):.3f} s (median of {len(runs)};"
+        f" runs {', '.join(f'{r:.3f}' for r in runs)}); anchors: {dict(sorted(states.items()))}"
+    )
     return 0
 
 

@@ -64,12 +64,12 @@ QUOTE_RUNS = 5
 TIME_LOADER = """(src) => {
     const run = new Function(src);  // this bench page has no CSP
     const times = [];
-    for (let i = 0; i < %d; i++) {
+    for (let i = 0; i < LOADER_RUNS; i++) {
         delete window.Corrigo;
         const t0 = performance.now(); run(); times.push(performance.now() - t0);
     }
     return times;
-}""" % LOADER_RUNS
+}""".replace("LOADER_RUNS", str(LOADER_RUNS))
 
 TIME_QUOTE = """(runs) => {
     const root = document.body, times = [];
@@ -98,13 +98,17 @@ def browser_timings() -> str:
         page.goto("https://bench.test/empty")
         times = page.evaluate(TIME_LOADER, src)
         # The clock is coarse (0.1 ms): report the mean over all runs, and the first (cold) run.
-        lines.append(f"| loader run on page view: mean of {LOADER_RUNS} runs; first run | "
-                     f"{sum(times) / len(times):.3f} ms | {times[0]:.1f} ms |")
+        lines.append(
+            f"| loader run on page view: mean of {LOADER_RUNS} runs; first run | "
+            f"{sum(times) / len(times):.3f} ms | {times[0]:.1f} ms |"
+        )
         page.goto("https://bench.test/longest")
         page.wait_for_function("window.Corrigo")
         result = page.evaluate(TIME_QUOTE, QUOTE_RUNS)
-        lines.append(f"| Ctrl+Enter: text model + quote, longest article the API takes "
-                     f"({result['length']:,} code points) | {statistics.median(result['times']):.1f} ms | {max(result['times']):.1f} ms |")
+        lines.append(
+            f"| Ctrl+Enter: text model + quote, longest article the API takes "
+            f"({result['length']:,} code points) | {statistics.median(result['times']):.1f} ms | {max(result['times']):.1f} ms |"
+        )
         for path in pages:
             page.goto(f"https://bench.test/{path.stem}")
             page.wait_for_function("window.Corrigo")
@@ -112,7 +116,8 @@ def browser_timings() -> str:
             times = result["times"]
             lines.append(
                 f"| Ctrl+Enter: text model + quote, `{path.stem}` ({path.stat().st_size // 1024} KB HTML, "
-                f"{result['length']:,} code points) | {statistics.median(times):.1f} ms | {max(times):.1f} ms |")
+                f"{result['length']:,} code points) | {statistics.median(times):.1f} ms | {max(times):.1f} ms |"
+            )
         browser.close()
     return "\n".join(lines)
 

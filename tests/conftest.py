@@ -2,6 +2,7 @@
 
 import itertools
 import os
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,21 @@ ARTICLE_TEXT = (
     "About 340 islanders rely on the late crossing."
 )
 _ids = itertools.count(1)
+BROWSER_TESTS = Path(__file__).parent / "browser"
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Users made in tests need no costly hash; the real hashers stay in production settings.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(items):
+    """Everything under tests/browser drives Chromium: `-m "not browser"` leaves it all out."""
+    for item in items:
+        if BROWSER_TESTS in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(autouse=True)

@@ -27,7 +27,19 @@ def run(argv, capsys, stdin=None, monkeypatch=None):
 
 
 def test_createsite_creates_a_site_with_its_origins(db, capsys):
-    code, out, _ = run(["createsite", "courier", "--name", "The Courier", "--origin", "https://WWW.Courier.example/", "--origin", "http://localhost:3000"], capsys)
+    code, out, _ = run(
+        [
+            "createsite",
+            "courier",
+            "--name",
+            "The Courier",
+            "--origin",
+            "https://WWW.Courier.example/",
+            "--origin",
+            "http://localhost:3000",
+        ],
+        capsys,
+    )
     assert code == 0
     site = Site.objects.get(key="courier")
     assert site.name == "The Courier"
@@ -73,7 +85,12 @@ def test_createsite_refuses_an_overlong_name(db, capsys):
 
 def test_createuser_reads_the_password_from_stdin(db, capsys, monkeypatch):
     run(["createsite", "courier"], capsys)
-    code, out, _ = run(["createuser", "mira", "--site", "courier", "--role", "editor", "--password-stdin"], capsys, "a long enough passphrase\n", monkeypatch)
+    code, _out, _ = run(
+        ["createuser", "mira", "--site", "courier", "--role", "editor", "--password-stdin"],
+        capsys,
+        "a long enough passphrase\n",
+        monkeypatch,
+    )
     assert code == 0
     user = User.objects.get(username="mira")
     assert user.check_password("a long enough passphrase")
@@ -82,14 +99,21 @@ def test_createuser_reads_the_password_from_stdin(db, capsys, monkeypatch):
 
 def test_createuser_refuses_a_weak_password(db, capsys, monkeypatch):
     run(["createsite", "courier"], capsys)
-    code, _, err = run(["createuser", "mira", "--site", "courier", "--role", "editor", "--password-stdin"], capsys, "123\n", monkeypatch)
+    code, _, err = run(
+        ["createuser", "mira", "--site", "courier", "--role", "editor", "--password-stdin"], capsys, "123\n", monkeypatch
+    )
     assert code == 2
     assert "too short" in err
     assert not User.objects.exists()
 
 
 def test_createuser_refuses_an_unknown_site(db, capsys, monkeypatch):
-    code, _, err = run(["createuser", "mira", "--site", "nowhere", "--role", "admin", "--password-stdin"], capsys, "a long enough passphrase\n", monkeypatch)
+    code, _, err = run(
+        ["createuser", "mira", "--site", "nowhere", "--role", "admin", "--password-stdin"],
+        capsys,
+        "a long enough passphrase\n",
+        monkeypatch,
+    )
     assert code == 2
     assert "no site" in err
 
@@ -102,14 +126,24 @@ def test_createuser_refuses_an_unknown_role(db, capsys):
 def test_createuser_refuses_an_existing_name(db, capsys, monkeypatch):
     run(["createsite", "courier"], capsys)
     User.objects.create_user("mira")
-    code, _, err = run(["createuser", "mira", "--site", "courier", "--role", "viewer", "--password-stdin"], capsys, "a long enough passphrase\n", monkeypatch)
+    code, _, err = run(
+        ["createuser", "mira", "--site", "courier", "--role", "viewer", "--password-stdin"],
+        capsys,
+        "a long enough passphrase\n",
+        monkeypatch,
+    )
     assert code == 2 and "exists" in err
 
 
 def test_createuser_refuses_a_name_that_is_an_existing_one_in_another_unicode_form(db, capsys, monkeypatch):
     run(["createsite", "courier"], capsys)
     User.objects.create_user("mira", password="the first password")
-    code, _, err = run(["createuser", "ｍｉｒａ", "--site", "courier", "--role", "admin", "--password-stdin"], capsys, "a long enough passphrase\n", monkeypatch)
+    code, _, err = run(
+        ["createuser", "ｍｉｒａ", "--site", "courier", "--role", "admin", "--password-stdin"],
+        capsys,
+        "a long enough passphrase\n",
+        monkeypatch,
+    )
     assert (code, err) == (2, "corrigo createuser: error: user 'mira' exists already\n")
     assert User.objects.get().check_password("the first password")
     assert not Membership.objects.exists()
@@ -117,7 +151,12 @@ def test_createuser_refuses_a_name_that_is_an_existing_one_in_another_unicode_fo
 
 def test_createuser_refuses_a_bad_user_name(db, capsys, monkeypatch):
     run(["createsite", "courier"], capsys)
-    code, _, err = run(["createuser", "<script>", "--site", "courier", "--role", "viewer", "--password-stdin"], capsys, "a long enough passphrase\n", monkeypatch)
+    code, _, _err = run(
+        ["createuser", "<script>", "--site", "courier", "--role", "viewer", "--password-stdin"],
+        capsys,
+        "a long enough passphrase\n",
+        monkeypatch,
+    )
     assert code == 2
     assert not User.objects.exists()
 
@@ -168,24 +207,40 @@ def stdin_bytes(monkeypatch, data: bytes):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
 
 
-@pytest.mark.parametrize("origin,reason", [
-    ("https://editor:secret@news.example.org", "it carries a user name or password"),
-    ("javascript:alert(1)", "URL must start with http:// or https://"),
-    ("file:///etc/passwd", "URL must start with http:// or https://"),
-    ("https://news.example.org\\evil", "the host is not a valid host name"),
-    ("https://<script>.example", "the host is not a valid host name"),
-    ("https://news.example.org:0", "port 0 is not a port a page can be served from"),
-    ("https://news.example.org..", "the host is not a valid host name"),
-])
+@pytest.mark.parametrize(
+    "origin,reason",
+    [
+        ("https://editor:secret@news.example.org", "it carries a user name or password"),
+        ("javascript:alert(1)", "URL must start with http:// or https://"),
+        ("file:///etc/passwd", "URL must start with http:// or https://"),
+        ("https://news.example.org\\evil", "the host is not a valid host name"),
+        ("https://<script>.example", "the host is not a valid host name"),
+        ("https://news.example.org:0", "port 0 is not a port a page can be served from"),
+        ("https://news.example.org..", "the host is not a valid host name"),
+    ],
+)
 def test_createsite_says_why_an_origin_is_refused(db, capsys, origin, reason):
     code, _, err = run(["createsite", "courier", "--origin", "https://ok.example", "--origin", origin], capsys)
-    assert one_line_error(code, err, "createsite") == f"corrigo createsite: error: {origin!r} is not an http(s) origin: {reason}\n"
+    assert (
+        one_line_error(code, err, "createsite") == f"corrigo createsite: error: {origin!r} is not an http(s) origin: {reason}\n"
+    )
     assert not Site.objects.exists() and not AllowedOrigin.objects.exists()
 
 
 def test_createsite_stores_each_origin_once_in_the_form_browsers_send(db, capsys):
-    code, out, _ = run(["createsite", "courier", "--origin", "https://bücher.example", "--origin", "https://xn--bcher-kva.example:443/",
-                        "--origin", "https://BÜCHER.example."], capsys)
+    code, out, _ = run(
+        [
+            "createsite",
+            "courier",
+            "--origin",
+            "https://bücher.example",
+            "--origin",
+            "https://xn--bcher-kva.example:443/",
+            "--origin",
+            "https://BÜCHER.example.",
+        ],
+        capsys,
+    )
     assert code == 0
     assert out == "Created site 'courier' allowing https://xn--bcher-kva.example.\n"
     assert list(AllowedOrigin.objects.values_list("origin", flat=True)) == ["https://xn--bcher-kva.example"]
@@ -199,13 +254,16 @@ def test_createsite_with_a_taken_key_leaves_the_first_site_as_it_was(db, capsys)
     assert (site.name, site.origins) == ("The Courier", ["https://news.example.org"])
 
 
-@pytest.mark.parametrize("argv", [
-    ["createsite", "\udcff"],
-    ["createsite", "courier", "--name", "Caf\udce9"],
-    ["createsite", "courier", "--origin", "https://caf\udce9.example"],
-    ["createtoken", "--site", "\udcff"],
-    ["createuser", "mira", "--site", "courier", "--role", "editor", "--email", "m\udce9@example.org", "--password-stdin"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["createsite", "\udcff"],
+        ["createsite", "courier", "--name", "Caf\udce9"],
+        ["createsite", "courier", "--origin", "https://caf\udce9.example"],
+        ["createtoken", "--site", "\udcff"],
+        ["createuser", "mira", "--site", "courier", "--role", "editor", "--email", "m\udce9@example.org", "--password-stdin"],
+    ],
+)
 def test_an_argument_that_is_not_utf8_is_refused(db, capsys, argv):
     # The shell hands Python undecodable bytes as lone surrogates, which no database stores.
     code, _, err = run(argv, capsys)
@@ -213,16 +271,19 @@ def test_an_argument_that_is_not_utf8_is_refused(db, capsys, argv):
     assert not Site.objects.exists() and not User.objects.exists() and not ApiToken.objects.exists()
 
 
-@pytest.mark.parametrize("argv,missing", [
-    (["createsite"], "the following arguments are required: key"),
-    (["createsite", "courier", "--origin"], "argument --origin: expected one argument"),
-    (["createuser", "mira", "--role", "editor"], "the following arguments are required: --site"),
-    (["createuser", "mira", "--site", "courier"], "the following arguments are required: --role"),
-    (["createuser", "--site", "courier", "--role", "editor"], "the following arguments are required: name"),
-    (["createtoken"], "the following arguments are required: --site"),
-    (["createtoken", "--site"], "argument --site: expected one argument"),
-    (["migrate", "now"], "unrecognized arguments: now"),
-])
+@pytest.mark.parametrize(
+    "argv,missing",
+    [
+        (["createsite"], "the following arguments are required: key"),
+        (["createsite", "courier", "--origin"], "argument --origin: expected one argument"),
+        (["createuser", "mira", "--role", "editor"], "the following arguments are required: --site"),
+        (["createuser", "mira", "--site", "courier"], "the following arguments are required: --role"),
+        (["createuser", "--site", "courier", "--role", "editor"], "the following arguments are required: name"),
+        (["createtoken"], "the following arguments are required: --site"),
+        (["createtoken", "--site"], "argument --site: expected one argument"),
+        (["migrate", "now"], "unrecognized arguments: now"),
+    ],
+)
 def test_a_missing_argument_is_named(db, capsys, argv, missing):
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
@@ -250,21 +311,31 @@ def test_createuser_names_the_roles_it_knows(db, capsys, role):
 @pytest.mark.parametrize("key", ["nowhere", "bad key", "<script>", "x" * 1000, ""])
 def test_createuser_for_a_site_that_does_not_exist_stores_nothing(db, capsys, monkeypatch, key):
     run(["createsite", "courier"], capsys)
-    code, _, err = run(["createuser", "mira", "--site", key, "--role", "admin", "--password-stdin"], capsys, "a long enough passphrase\n", monkeypatch)
+    code, _, err = run(
+        ["createuser", "mira", "--site", key, "--role", "admin", "--password-stdin"],
+        capsys,
+        "a long enough passphrase\n",
+        monkeypatch,
+    )
     assert one_line_error(code, err, "createuser") == f"corrigo createuser: error: there is no site {key!r}\n"
     assert not User.objects.exists() and not Membership.objects.exists()
 
 
-@pytest.mark.parametrize("stdin,message", [
-    ("\n", "the password is empty"),
-    ("", "the password is empty"),
-    ("\r\n", "the password is empty"),
-    ("p" * 4097 + "\n", "the password is longer than 4096 characters"),
-    ("p" * 1_000_000, "the password is longer than 4096 characters"),
-])
+@pytest.mark.parametrize(
+    "stdin,message",
+    [
+        ("\n", "the password is empty"),
+        ("", "the password is empty"),
+        ("\r\n", "the password is empty"),
+        ("p" * 4097 + "\n", "the password is longer than 4096 characters"),
+        ("p" * 1_000_000, "the password is longer than 4096 characters"),
+    ],
+)
 def test_createuser_refuses_an_empty_or_over_long_password(db, capsys, monkeypatch, stdin, message):
     run(["createsite", "courier"], capsys)
-    code, _, err = run(["createuser", "mira", "--site", "courier", "--role", "editor", "--password-stdin"], capsys, stdin, monkeypatch)
+    code, _, err = run(
+        ["createuser", "mira", "--site", "courier", "--role", "editor", "--password-stdin"], capsys, stdin, monkeypatch
+    )
     assert one_line_error(code, err, "createuser") == f"corrigo createuser: error: {message}\n"
     assert not User.objects.exists() and not Membership.objects.exists()
 
@@ -272,13 +343,20 @@ def test_createuser_refuses_an_empty_or_over_long_password(db, capsys, monkeypat
 def test_createuser_takes_a_password_of_the_longest_allowed_length(db, capsys, monkeypatch):
     run(["createsite", "courier"], capsys)
     password = "a long enough passphrase " * 163 + "x" * 21  # 4096 characters
-    code, _, _ = run(["createuser", "mira", "--site", "courier", "--role", "editor", "--password-stdin"], capsys, password + "\n", monkeypatch)
+    code, _, _ = run(
+        ["createuser", "mira", "--site", "courier", "--role", "editor", "--password-stdin"], capsys, password + "\n", monkeypatch
+    )
     assert code == 0 and User.objects.get().check_password(password)
 
 
 def test_createuser_keeps_the_spaces_in_a_password(db, capsys, monkeypatch):
     run(["createsite", "courier"], capsys)
-    run(["createuser", "mira", "--site", "courier", "--role", "editor", "--password-stdin"], capsys, "  spaced out passphrase  \r\nsecond line\n", monkeypatch)
+    run(
+        ["createuser", "mira", "--site", "courier", "--role", "editor", "--password-stdin"],
+        capsys,
+        "  spaced out passphrase  \r\nsecond line\n",
+        monkeypatch,
+    )
     assert User.objects.get().check_password("  spaced out passphrase  ")
 
 
@@ -293,8 +371,12 @@ def test_createuser_refuses_a_password_that_is_not_utf8(db, capsys, monkeypatch)
 @pytest.mark.parametrize("email", ["not-an-address", "mira@", "m" * 300 + "@example.org"])
 def test_createuser_refuses_a_bad_email_before_asking_for_a_password(db, capsys, monkeypatch, email):
     run(["createsite", "courier"], capsys)
-    code, _, err = run(["createuser", "mira", "--site", "courier", "--role", "editor", "--email", email, "--password-stdin"], capsys,
-                       "a long enough passphrase\n", monkeypatch)
+    code, _, err = run(
+        ["createuser", "mira", "--site", "courier", "--role", "editor", "--email", email, "--password-stdin"],
+        capsys,
+        "a long enough passphrase\n",
+        monkeypatch,
+    )
     assert one_line_error(code, err, "createuser")
     assert sys.stdin.read() == "a long enough passphrase\n"  # not read: nobody types a password for nothing
     assert not User.objects.exists()
@@ -303,7 +385,12 @@ def test_createuser_refuses_a_bad_email_before_asking_for_a_password(db, capsys,
 @pytest.mark.parametrize("name", ["<script>", "a b", "", "x" * 151, "mira\n"])
 def test_createuser_refuses_a_bad_name_before_asking_for_a_password(db, capsys, monkeypatch, name):
     run(["createsite", "courier"], capsys)
-    code, _, err = run(["createuser", name, "--site", "courier", "--role", "editor", "--password-stdin"], capsys, "a long enough passphrase\n", monkeypatch)
+    code, _, err = run(
+        ["createuser", name, "--site", "courier", "--role", "editor", "--password-stdin"],
+        capsys,
+        "a long enough passphrase\n",
+        monkeypatch,
+    )
     assert one_line_error(code, err, "createuser")
     assert sys.stdin.read() == "a long enough passphrase\n"
     assert not User.objects.exists()
@@ -312,8 +399,18 @@ def test_createuser_refuses_a_bad_name_before_asking_for_a_password(db, capsys, 
 def test_createuser_with_a_taken_name_changes_nothing(db, capsys, monkeypatch):
     run(["createsite", "courier"], capsys)
     run(["createsite", "gazette"], capsys)
-    run(["createuser", "mira", "--site", "courier", "--role", "viewer", "--password-stdin"], capsys, "the first passphrase\n", monkeypatch)
-    code, _, err = run(["createuser", "mira", "--site", "gazette", "--role", "admin", "--password-stdin"], capsys, "a second passphrase\n", monkeypatch)
+    run(
+        ["createuser", "mira", "--site", "courier", "--role", "viewer", "--password-stdin"],
+        capsys,
+        "the first passphrase\n",
+        monkeypatch,
+    )
+    code, _, err = run(
+        ["createuser", "mira", "--site", "gazette", "--role", "admin", "--password-stdin"],
+        capsys,
+        "a second passphrase\n",
+        monkeypatch,
+    )
     assert one_line_error(code, err, "createuser") == "corrigo createuser: error: user 'mira' exists already\n"
     user = User.objects.get()
     assert user.check_password("the first passphrase")
@@ -328,20 +425,23 @@ def test_createtoken_for_a_key_that_is_not_a_slug_finds_no_site(db, capsys, key)
 
 
 @pytest.mark.parametrize("command", ["serve", "demo"])
-@pytest.mark.parametrize("port,message", [
-    ("0", "a port is between 1 and 65535"),
-    ("65536", "a port is between 1 and 65535"),
-    ("-1", "'-1' is not a whole number"),
-    ("abc", "'abc' is not a whole number"),
-    ("80.0", "'80.0' is not a whole number"),
-    ("", "'' is not a whole number"),
-    (" 8000", "' 8000' is not a whole number"),
-    ("8_000", "'8_000' is not a whole number"),
-    ("\u0668\u0660\u0660\u0660", "'\u0668\u0660\u0660\u0660' is not a whole number"),  # Arabic-Indic 8000
-    ("9" * 5000, "a port is between 1 and 65535"),
-    ("0" * 5000 + "70000", "a port is between 1 and 65535"),
-    ("x" * 5000, "'" + "x" * 40 + "'… is not a whole number"),
-])
+@pytest.mark.parametrize(
+    "port,message",
+    [
+        ("0", "a port is between 1 and 65535"),
+        ("65536", "a port is between 1 and 65535"),
+        ("-1", "'-1' is not a whole number"),
+        ("abc", "'abc' is not a whole number"),
+        ("80.0", "'80.0' is not a whole number"),
+        ("", "'' is not a whole number"),
+        (" 8000", "' 8000' is not a whole number"),
+        ("8_000", "'8_000' is not a whole number"),
+        ("\u0668\u0660\u0660\u0660", "'\u0668\u0660\u0660\u0660' is not a whole number"),  # Arabic-Indic 8000
+        ("9" * 5000, "a port is between 1 and 65535"),
+        ("0" * 5000 + "70000", "a port is between 1 and 65535"),
+        ("x" * 5000, "'" + "x" * 40 + "'… is not a whole number"),
+    ],
+)
 def test_a_bad_port_is_refused(capsys, command, port, message):
     with pytest.raises(SystemExit) as exit_info:
         main([command, "--port", port])
@@ -349,18 +449,29 @@ def test_a_bad_port_is_refused(capsys, command, port, message):
 
 
 @pytest.mark.parametrize("option", ["--workers", "--threads"])
-@pytest.mark.parametrize("value,message", [("0", "must be between 1 and 256"), ("257", "must be between 1 and 256"), ("two", "'two' is not a whole number"), ("1.5", "'1.5' is not a whole number")])
+@pytest.mark.parametrize(
+    "value,message",
+    [
+        ("0", "must be between 1 and 256"),
+        ("257", "must be between 1 and 256"),
+        ("two", "'two' is not a whole number"),
+        ("1.5", "'1.5' is not a whole number"),
+    ],
+)
 def test_a_bad_worker_or_thread_count_is_refused(capsys, option, value, message):
     with pytest.raises(SystemExit) as exit_info:
         main(["serve", option, value])
     assert usage_error(exit_info, capsys.readouterr().err, "serve") == f"argument {option}: {message}"
 
 
-@pytest.mark.parametrize("variable,value,message", [
-    ("PORT", "http", "argument --port: 'http' is not a whole number"),
-    ("CORRIGO_WORKERS", "0", "argument --workers: must be between 1 and 256"),
-    ("CORRIGO_THREADS", "many", "argument --threads: 'many' is not a whole number"),
-])
+@pytest.mark.parametrize(
+    "variable,value,message",
+    [
+        ("PORT", "http", "argument --port: 'http' is not a whole number"),
+        ("CORRIGO_WORKERS", "0", "argument --workers: must be between 1 and 256"),
+        ("CORRIGO_THREADS", "many", "argument --threads: 'many' is not a whole number"),
+    ],
+)
 def test_a_bad_default_from_the_environment_is_refused(capsys, monkeypatch, variable, value, message):
     monkeypatch.setenv(variable, value)
     with pytest.raises(SystemExit) as exit_info:
@@ -376,6 +487,7 @@ def test_serve_refuses_a_host_it_cannot_listen_on(capsys, host):
 
 
 # ---- real servers ----------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -404,7 +516,9 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
 
 def corrigo(*args: str, env: dict, stdin: bytes = b"", **options) -> subprocess.CompletedProcess:
     """Run the real command; its output decoded, its stdin given as bytes (as a pipe gives them)."""
-    result = subprocess.run([sys.executable, "-m", "corrigo", *args], env=env, input=stdin, capture_output=True, timeout=120, **options)
+    result = subprocess.run(
+        [sys.executable, "-m", "corrigo", *args], env=env, input=stdin, capture_output=True, timeout=120, check=False, **options
+    )
     return subprocess.CompletedProcess(result.args, result.returncode, result.stdout.decode(), result.stderr.decode())
 
 
@@ -422,8 +536,11 @@ def assert_one_line_error(result: subprocess.CompletedProcess, command: str, mes
 def test_demo_serves_the_article_and_the_desk(tmp_path):
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "corrigo", "demo"], env=corrigo_env(tmp_path, PORT=str(port)),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [sys.executable, "-m", "corrigo", "demo"],
+        env=corrigo_env(tmp_path, PORT=str(port)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         wait_for(f"http://127.0.0.1:{port}/api/v1/health", process)
@@ -450,7 +567,10 @@ def test_serve_takes_reports_on_a_migrated_database(tmp_path):
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "corrigo", "serve", "--port", str(port), "--workers", "2"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -461,7 +581,9 @@ def test_serve_takes_reports_on_a_migrated_database(tmp_path):
         from tests.conftest import payload
 
         body = json.dumps(payload()).encode()
-        request = urllib.request.Request(base + "/api/v1/reports", data=body, headers={"Content-Type": "text/plain", "Origin": "https://news.example.org"})
+        request = urllib.request.Request(
+            base + "/api/v1/reports", data=body, headers={"Content-Type": "text/plain", "Origin": "https://news.example.org"}
+        )
         with urllib.request.urlopen(request) as response:
             assert response.status == 201
             uid = json.loads(response.read())["id"]
@@ -483,7 +605,17 @@ def test_the_real_command_refuses_a_password_that_is_not_utf8(tmp_path):
     env = corrigo_env(tmp_path)
     assert corrigo("migrate", env=env).returncode == 0
     assert corrigo("createsite", "courier", env=env).returncode == 0
-    result = corrigo("createuser", "mira", "--site", "courier", "--role", "editor", "--password-stdin", env=env, stdin=b"\xff\xfe long enough, but Latin-1\n")
+    result = corrigo(
+        "createuser",
+        "mira",
+        "--site",
+        "courier",
+        "--role",
+        "editor",
+        "--password-stdin",
+        env=env,
+        stdin=b"\xff\xfe long enough, but Latin-1\n",
+    )
     assert_one_line_error(result, "createuser", "the password is not UTF-8 text")
     assert rows(tmp_path, "auth_user") == 0 and rows(tmp_path, "corrigo_sites_membership") == 0
 
@@ -491,7 +623,13 @@ def test_the_real_command_refuses_a_password_that_is_not_utf8(tmp_path):
 def test_the_real_command_refuses_arguments_that_are_not_utf8(tmp_path):
     env = corrigo_env(tmp_path)
     assert corrigo("migrate", env=env).returncode == 0
-    result = subprocess.run([sys.executable, "-m", "corrigo", "createsite", "courier", "--name", b"Caf\xe9"], env=env, capture_output=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "corrigo", "createsite", "courier", "--name", b"Caf\xe9"],
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 2
     assert result.stderr == b"corrigo createsite: error: the argument 'Caf\\udce9' is not UTF-8 text\n"
     assert rows(tmp_path, "corrigo_sites_site") == 0
@@ -507,7 +645,16 @@ def test_createuser_without_a_terminal_or_stdin_flag_says_how_to_give_a_password
     assert rows(tmp_path, "auth_user") == 0
 
 
-@pytest.mark.parametrize("command", [["migrate"], ["createsite", "courier"], ["createtoken", "--site", "courier"], ["serve", "--port", "1"], ["demo", "--port", "1"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["migrate"],
+        ["createsite", "courier"],
+        ["createtoken", "--site", "courier"],
+        ["serve", "--port", "1"],
+        ["demo", "--port", "1"],
+    ],
+)
 def test_a_data_folder_that_is_a_file_is_named(tmp_path, command):
     data = tmp_path / "corrigo-data"
     data.write_text("not a folder")

@@ -74,9 +74,16 @@ HEALTH_ANSWER = {
     "responses": {
         200: {
             "description": "The app is up.",
-            "content": {"application/json": {"schema": {
-                "type": "object", "properties": {"ok": {"const": True}}, "required": ["ok"], "additionalProperties": False,
-            }}},
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"ok": {"const": True}},
+                        "required": ["ok"],
+                        "additionalProperties": False,
+                    }
+                }
+            },
         }
     }
 }

@@ -24,7 +24,7 @@ def _setup() -> None:
     # Loading the settings reads the environment and makes the data folder: what fails
     # there is the operator's to fix, and deserves a sentence rather than a traceback.
     try:
-        settings.DATA_DIR
+        settings.DATA_DIR  # noqa: B018 (reading it loads the settings)
     except FileExistsError as exc:
         raise CommandError(f"the data folder {exc.filename} (CORRIGO_DATA) is a file, not a folder") from None
     except OSError as exc:
@@ -245,8 +245,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     serve.add_argument("--port", type=_port, default=default_port)
     serve.add_argument("--workers", type=_positive, default=os.environ.get("CORRIGO_WORKERS", "2"))
-    serve.add_argument("--threads", type=_positive, default=os.environ.get("CORRIGO_THREADS", "1"),
-                       help="threads per worker (more than 1 uses gunicorn's gthread workers)")
+    serve.add_argument(
+        "--threads",
+        type=_positive,
+        default=os.environ.get("CORRIGO_THREADS", "1"),
+        help="threads per worker (more than 1 uses gunicorn's gthread workers)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     commands.add_parser("migrate", help="create or update the database tables").set_defaults(func=cmd_migrate)
@@ -254,7 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
     site = commands.add_parser("createsite", help="add a site")
     site.add_argument("key")
     site.add_argument("--name")
-    site.add_argument("--origin", action="append", default=[], metavar="URL", help="an origin allowed to send reports (repeatable)")
+    site.add_argument(
+        "--origin", action="append", default=[], metavar="URL", help="an origin allowed to send reports (repeatable)"
+    )
     site.set_defaults(func=cmd_createsite)
 
     user = commands.add_parser("createuser", help="add a desk user with a role on a site")

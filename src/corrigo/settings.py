@@ -80,19 +80,13 @@ SQLITE_SYNCHRONOUS = os.environ.get("CORRIGO_SQLITE_SYNCHRONOUS", "FULL").upper(
 if SQLITE_SYNCHRONOUS not in {"FULL", "NORMAL", "EXTRA"}:
     raise ValueError("CORRIGO_SQLITE_SYNCHRONOUS must be FULL, NORMAL or EXTRA")
 SQLITE_OPTIONS = {
-    "init_command": (
-        "PRAGMA journal_mode=WAL;"
-        f"PRAGMA synchronous={SQLITE_SYNCHRONOUS};"
-        "PRAGMA foreign_keys=ON;"
-    ),
+    "init_command": (f"PRAGMA journal_mode=WAL;PRAGMA synchronous={SQLITE_SYNCHRONOUS};PRAGMA foreign_keys=ON;"),
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
 }
 
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {
-        "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=600, conn_health_checks=True)
-    }
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=600, conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {

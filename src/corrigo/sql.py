@@ -15,7 +15,6 @@ from functools import lru_cache
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
-
 # Lone surrogates cannot be stored as UTF-8 and NUL cannot be stored by PostgreSQL.
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 ROW_ID = "[0-9]{1,18}"  # any match fits a 64-bit integer column

@@ -5,15 +5,27 @@ import pytest
 from corrigo.anchoring import article_text, selector_error
 from corrigo.anchoring.textmodel import MAX_CHAIN, MAX_COMPOUNDS
 
-
 FIT = [
-    "article", "article .article-body", ".ad-slot, .teaser", "#main > .story:not(.ad) p", "li:nth-child(2n of .x)",
-    ':is(aside, .related) + p ~ span', 'main [data-role="story & more"]', "aside[title='a\"b'], .ad", "[lang|=en]",
-    "[title='x|y']", "*|p", " ".join("abcdefgh"[:MAX_CHAIN]),
+    "article",
+    "article .article-body",
+    ".ad-slot, .teaser",
+    "#main > .story:not(.ad) p",
+    "li:nth-child(2n of .x)",
+    ":is(aside, .related) + p ~ span",
+    'main [data-role="story & more"]',
+    "aside[title='a\"b'], .ad",
+    "[lang|=en]",
+    "[title='x|y']",
+    "*|p",
+    " ".join("abcdefgh"[:MAX_CHAIN]),
 ]
 # Refused because Chromium refuses them too (tests/browser/test_selector_parity.py checks it).
-BROWSER_REFUSES = [("svg|rect", "namespace"), ("div:nth-of-type(2n of .x)", ":nth-of-type()"),
-                   ("article <<<", "not a CSS selector"), (".ad,", "not a CSS selector")]
+BROWSER_REFUSES = [
+    ("svg|rect", "namespace"),
+    ("div:nth-of-type(2n of .x)", ":nth-of-type()"),
+    ("article <<<", "not a CSS selector"),
+    (".ad,", "not a CSS selector"),
+]
 
 
 @pytest.mark.parametrize("selector", FIT)
@@ -21,10 +33,17 @@ def test_selectors_real_sites_use_are_fit(selector):
     assert selector_error(selector) is None
 
 
-@pytest.mark.parametrize(("selector", "why"), BROWSER_REFUSES + [
-    ("", "not a CSS selector"), (":is(", "not a CSS selector"), ("div::before", "not a CSS selector"),
-    ("* " * (MAX_CHAIN + 1), "chain"), (", ".join(["a b c d"] * (MAX_COMPOUNDS // 4 + 1)), "in all"),
-])
+@pytest.mark.parametrize(
+    ("selector", "why"),
+    [
+        *BROWSER_REFUSES,
+        ("", "not a CSS selector"),
+        (":is(", "not a CSS selector"),
+        ("div::before", "not a CSS selector"),
+        ("* " * (MAX_CHAIN + 1), "chain"),
+        (", ".join(["a b c d"] * (MAX_COMPOUNDS // 4 + 1)), "in all"),
+    ],
+)
 def test_selectors_that_would_break_or_slow_the_text_model_are_refused(selector, why):
     assert why in selector_error(selector)
 

@@ -34,9 +34,19 @@ def test_it_canonicalises(raw, expected):
 @pytest.mark.parametrize(
     "raw",
     [
-        "", "news.example.org/a", "/a", "ftp://news.example.org/a", "javascript:alert(1)", "data:text/html,x",
-        "https://", "https://news.example.org:99999/a", "https://news.example.org:port/a", "https://exa mple.org/",
-        "https://news.example.org/\x00", "https://news.example.org/a\nb", "https://news.example.org/" + "a" * 2048,
+        "",
+        "news.example.org/a",
+        "/a",
+        "ftp://news.example.org/a",
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "https://",
+        "https://news.example.org:99999/a",
+        "https://news.example.org:port/a",
+        "https://exa mple.org/",
+        "https://news.example.org/\x00",
+        "https://news.example.org/a\nb",
+        "https://news.example.org/" + "a" * 2048,
         "https://[::1/a",
     ],
 )

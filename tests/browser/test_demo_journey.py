@@ -28,7 +28,7 @@ def test_reader_reports_a_mistake_and_the_editor_sees_the_case(page, demo_server
 
     report = Report.objects.select_related("site", "version").exclude(client_report_id__startswith="demo-seed-").get()
     assert (report.site.key, report.exact, report.suggestion) == ("demo", "Augest to March", "August to March")
-    assert report.version.text[report.start:report.end] == "Augest to March"
+    assert report.version.text[report.start : report.end] == "Augest to March"
     # The ad slot and the teaser are not part of the article text the desk will show.
     assert "Winter tyres" not in report.version.text and "Other stories" not in report.version.text
     # Two demo readers reported "Augest" before: this reader joins their case.

@@ -22,8 +22,8 @@ SCRIPT = "<script>window.__pwned='script';alert('script')</script>"
 IMG = "<img src=x onerror=\"window.__pwned='img';alert('img')\">"
 BREAKOUT = "\"'><svg onload=\"window.__pwned='svg'\"></svg>"
 JSON_BREAKOUT = "</script><script>window.__pwned='json'</script>"
-LINK = "<a href=\"javascript:window.__pwned='link'\" id=\"evil-link\">click me</a>"
-HTML = "<b id=\"evil-bold\">bold</b><iframe id=\"evil-frame\" src=\"javascript:window.__pwned='frame'\"></iframe>"
+LINK = '<a href="javascript:window.__pwned=\'link\'" id="evil-link">click me</a>'
+HTML = '<b id="evil-bold">bold</b><iframe id="evil-frame" src="javascript:window.__pwned=\'frame\'"></iframe>'
 BIDI = "\u202eexe.txt"
 JS_URL = "javascript:window.__pwned='url'"
 ALL = " ".join([SCRIPT, IMG, BREAKOUT, JSON_BREAKOUT, LINK, HTML, BIDI])
@@ -53,8 +53,13 @@ def hostile_report(n: int, exact: str, **fields) -> dict:
         "url": "https://news.example.org/2026/ferry",
         "title": ALL,
         "article_id": JS_URL,
-        "quote": {"exact": exact, "prefix": ARTICLE[max(0, start - 32):start], "suffix": ARTICLE[start + len(exact):][:32],
-                  "start": start, "end": start + len(exact)},
+        "quote": {
+            "exact": exact,
+            "prefix": ARTICLE[max(0, start - 32) : start],
+            "suffix": ARTICLE[start + len(exact) :][:32],
+            "start": start,
+            "end": start + len(exact),
+        },
         "article_text": ARTICLE,
         "suggestion": ALL,
         "comment": f"{ALL} {JS_URL}",

@@ -18,7 +18,7 @@ import pytest
 
 from corrigo.anchoring import article_text
 from tests.browser.pages import CORRIGO, SHARED_PAGES, embed, inject, shared_page, shared_page_ids
-from tests.browser.pages.fixtures import web  # noqa: F401
+from tests.browser.pages.fixtures import web
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -140,6 +140,7 @@ def test_widget_and_server_build_the_same_text_for_a_real_page(page, web, page_i
 
 
 # ---- the shared hand-made fixtures (tests/fixtures/textmodel, issue 3) -------------------
+
 
 def _fixture_cases() -> list[dict]:
     manifest = FIXTURES / "cases.json"

@@ -12,8 +12,18 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.pages import CORRIGO, WATCH_CSP, host_page, select
-from tests.browser.pages.fixtures import (  # noqa: F401
-    ARTICLE, back_online, dialog, errors, goto, press_report, publisher, send_report, stored_reports, violations, web,
+from tests.browser.pages.fixtures import (
+    ARTICLE,
+    back_online,
+    dialog,
+    errors,
+    goto,
+    press_report,
+    publisher,
+    send_report,
+    stored_reports,
+    violations,
+    web,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -92,7 +102,10 @@ def test_without_constructable_stylesheets_a_link_styles_the_dialog(page, web, p
     goto(page, web, HTML, csp=csp)
     page.click("#open")
     expect(dialog(page)).to_be_visible()
-    assert page.evaluate("document.querySelector('corrigo-widget').shadowRoot.querySelector('link').href") == f"{CORRIGO}/widget/widget.css"
+    assert (
+        page.evaluate("document.querySelector('corrigo-widget').shadowRoot.querySelector('link').href")
+        == f"{CORRIGO}/widget/widget.css"
+    )
     send = dialog(page).get_by_role("button", name="Send")
     expect(send).to_have_css("min-height", "44px")
     assert violations(page) == []
@@ -100,7 +113,9 @@ def test_without_constructable_stylesheets_a_link_styles_the_dialog(page, web, p
 
 def test_source_has_no_html_parsing_eval_or_inline_handlers():
     """Trusted Types catches these at run time on the paths the tests take; this covers the rest."""
-    forbidden = re.compile(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function|"
-                           r"setAttribute\(\s*['\"](style|on\w+)|\.on[a-z]+\s*=|set(Timeout|Interval)\(\s*['\"]")
+    forbidden = re.compile(
+        r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function|"
+        r"setAttribute\(\s*['\"](style|on\w+)|\.on[a-z]+\s*=|set(Timeout|Interval)\(\s*['\"]"
+    )
     for path in WIDGET.glob("*.js"):
         assert not forbidden.findall(path.read_text(encoding="utf-8")), path.name

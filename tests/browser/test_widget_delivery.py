@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.pages import CORRIGO, host_page, select
-from tests.browser.pages.fixtures import ARTICLE, back_online, goto, press_report, publisher, send_report, stored_reports, web  # noqa: F401
+from tests.browser.pages.fixtures import ARTICLE, back_online, goto, press_report, publisher, send_report, stored_reports, web
 from tests.browser.test_widget_i18n import strings
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -171,8 +171,12 @@ def test_closing_the_dialog_while_sending_still_tells_the_reader(page, web, publ
 def test_a_long_title_is_cut_without_splitting_an_emoji(page, web, publisher):
     # The 500th UTF-16 unit of this title is the first half of a crab: cut there, the
     # report would carry a lone surrogate, which the API refuses.
-    title = "a" * 499 + "\U0001F980 and more"
-    goto(page, web, HTML.replace("<title>Crab festival returns to the harbour — The Test Gazette</title>", f"<title>{title}</title>"))
+    title = "a" * 499 + "\U0001f980 and more"
+    goto(
+        page,
+        web,
+        HTML.replace("<title>Crab festival returns to the harbour — The Test Gazette</title>", f"<title>{title}</title>"),
+    )
     select(page, "old customs house")
     form = send_report(page)
     expect(form.get_by_role("status")).to_have_text(T["sent"])

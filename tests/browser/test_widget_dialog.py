@@ -4,8 +4,16 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.pages import HERE, host_page, select
-from tests.browser.pages.fixtures import (  # noqa: F401
-    ARTICLE, dialog, goto, marked_quote, press_report, publisher, stored_reports, violations, web,
+from tests.browser.pages.fixtures import (
+    ARTICLE,
+    dialog,
+    goto,
+    marked_quote,
+    press_report,
+    publisher,
+    stored_reports,
+    violations,
+    web,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,8 +42,11 @@ def test_dialog_is_a_native_modal_dialog_in_an_open_shadow_root(page, web, publi
     assert _shadow(page, "root.mode") == "open"
     assert _shadow(page, "root.querySelector('dialog').open && root.querySelector('dialog').matches(':modal')")
     # The page under it is covered (the backdrop is the dialog's) while it is open.
-    assert page.evaluate("""() => { const b = document.querySelector('h1').getBoundingClientRect();
-        return document.elementFromPoint(b.x + 2, b.y + b.height / 2).localName }""") == "corrigo-widget"
+    assert (
+        page.evaluate("""() => { const b = document.querySelector('h1').getBoundingClientRect();
+        return document.elementFromPoint(b.x + 2, b.y + b.height / 2).localName }""")
+        == "corrigo-widget"
+    )
     assert page.evaluate("document.querySelectorAll('dialog').length") == 0
 
 
@@ -82,7 +93,12 @@ def test_a_report_made_with_the_keyboard_alone(page, web, publisher):
     expect(form.get_by_role("status")).to_have_text("Thank you! The editors have received your report.")
     [report] = stored_reports()
     assert (report.exact, report.suggestion, report.comment, report.email, report.category) == (
-        "old customs house", "old custom house", "Named after the customs office.", "reader@localhost", "fact")
+        "old customs house",
+        "old custom house",
+        "Named after the customs office.",
+        "reader@localhost",
+        "fact",
+    )
     # Focus waits on the Close button; Enter closes.
     assert _shadow(page, "root.activeElement.textContent") == "Close"
     page.keyboard.press("Enter")
@@ -134,10 +150,13 @@ def test_results_are_announced_in_a_live_region(page, web, publisher):
 
 
 def _small_targets(page) -> list:
-    return _shadow(page, """[...root.querySelectorAll('button, input, textarea, select, label.choice')]
+    return _shadow(
+        page,
+        """[...root.querySelectorAll('button, input, textarea, select, label.choice')]
         .filter((el) => el.checkVisibility())
         .map((el) => { const b = el.getBoundingClientRect(); return [el.outerHTML.slice(0, 60), b.width, b.height] })
-        .filter(([, w, h]) => w < 24 || h < 24)""")
+        .filter(([, w, h]) => w < 24 || h < 24)""",
+    )
 
 
 def test_targets_are_at_least_24_px(page, web, publisher):
@@ -175,12 +194,12 @@ def test_a_right_to_left_article_gives_a_right_quote(page, web, publisher):
     assert _shadow(page, "getComputedStyle(root.querySelector('blockquote')).borderRightWidth") == "4px"
     box = form.bounding_box()
     viewport = page.viewport_size
-    assert 0 <= box["x"] and box["x"] + box["width"] <= viewport["width"]
+    assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
     form.get_by_role("button", name="Send").click()
     form.get_by_text("Thank you!").wait_for()
     [report] = stored_reports()
     assert report.exact == "חוזר לנמל ביום שבת"
-    assert report.version.text[report.start:report.end] == report.exact
+    assert report.version.text[report.start : report.end] == report.exact
 
 
 def test_dialog_layout_mirrors_in_a_right_to_left_language(page, web, publisher):
@@ -188,7 +207,9 @@ def test_dialog_layout_mirrors_in_a_right_to_left_language(page, web, publisher)
     _open(page, web)
 
     def layout():
-        return _shadow(page, """(() => {
+        return _shadow(
+            page,
+            """(() => {
             const box = (el) => el.getBoundingClientRect();
             const side = (el, outer) => Math.abs(box(el).left - box(outer).left) < 2 ? 'left'
                 : Math.abs(box(el).right - box(outer).right) < 2 ? 'right' : 'middle';
@@ -198,7 +219,8 @@ def test_dialog_layout_mirrors_in_a_right_to_left_language(page, web, publisher)
             return {send: side(send, form), cancel: box(cancel).x < box(send).x ? 'left' : 'right',
                     typo: side(typo, root.querySelector('fieldset')), fact: box(fact).x < box(typo).x ? 'left' : 'right',
                     label: side(text(root.querySelector('.field label')), root.querySelector('textarea'))};
-        })()""")
+        })()""",
+        )
 
     # Each thing flush with its edge: Send at the end, the first category and labels at the start.
     assert layout() == {"send": "right", "cancel": "left", "typo": "left", "fact": "right", "label": "left"}

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.pages import CORRIGO, host_page, select
-from tests.browser.pages.fixtures import ARTICLE, goto, press_report, publisher, stored_reports, web  # noqa: F401
+from tests.browser.pages.fixtures import ARTICLE, goto, press_report, publisher, stored_reports, web
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,19 +21,27 @@ def strings(lang: str) -> dict:
 
 
 def _case(data_lang, html_lang, locale, expected):
-    return pytest.param(data_lang, html_lang, expected, marks=pytest.mark.browser_context_args(locale=locale),
-                        id=f"{data_lang}-{html_lang or 'none'}-{locale}")
+    return pytest.param(
+        data_lang,
+        html_lang,
+        expected,
+        marks=pytest.mark.browser_context_args(locale=locale),
+        id=f"{data_lang}-{html_lang or 'none'}-{locale}",
+    )
 
 
-@pytest.mark.parametrize(("data_lang", "html_lang", "expected"), [
-    _case("uk", "en", "en-US", "uk"),  # data-lang first
-    _case("ru", "uk", "uk-UA", "ru"),
-    _case(None, "ru", "en-US", "ru"),  # then the page's language
-    _case(None, "uk-UA", "en-US", "uk"),  # with a region
-    _case(None, "de", "ru-RU", "ru"),  # a page language we have no strings for: the browser's
-    _case(None, "", "uk-UA", "uk"),
-    _case("xx", "fr", "fr-FR", "en"),  # nothing we speak: English
-])
+@pytest.mark.parametrize(
+    ("data_lang", "html_lang", "expected"),
+    [
+        _case("uk", "en", "en-US", "uk"),  # data-lang first
+        _case("ru", "uk", "uk-UA", "ru"),
+        _case(None, "ru", "en-US", "ru"),  # then the page's language
+        _case(None, "uk-UA", "en-US", "uk"),  # with a region
+        _case(None, "de", "ru-RU", "ru"),  # a page language we have no strings for: the browser's
+        _case(None, "", "uk-UA", "uk"),
+        _case("xx", "fr", "fr-FR", "en"),  # nothing we speak: English
+    ],
+)
 def test_language_is_chosen_and_only_its_strings_are_loaded(page, web, publisher, data_lang, html_lang, expected):
     html = host_page("article.html", lang=data_lang, **ARTICLE).replace('<html lang="en">', f'<html lang="{html_lang}">')
     goto(page, web, html)

@@ -14,9 +14,17 @@ from corrigo.anchoring import article_text
 from corrigo.anchoring.quote import TextQuote
 from corrigo.anchoring.reanchor import reanchor
 from tests.browser.pages import (
-    CORRIGO, SHARED_PAGES, embed, inject, select, sentences, shared_page, shared_page_ids, shared_page_meta,
+    CORRIGO,
+    SHARED_PAGES,
+    embed,
+    inject,
+    select,
+    sentences,
+    shared_page,
+    shared_page_ids,
+    shared_page_meta,
 )
-from tests.browser.pages.fixtures import publisher, send_report, stored_reports, web  # noqa: F401
+from tests.browser.pages.fixtures import publisher, send_report, stored_reports, web
 
 pytestmark = [
     pytest.mark.browser,
@@ -85,7 +93,7 @@ def test_a_sentence_of_a_real_article_is_reported_and_found_unchanged(page, web,
     text = report.version.text
     assert report.exact == sentence
     assert text == article_text(html, root)
-    assert text[report.start:report.end] == sentence
+    assert text[report.start : report.end] == sentence
     quote = TextQuote(report.exact, report.prefix, report.suffix, report.start, report.end)
     found = reanchor(quote, text)
     assert (found.status, found.start, found.end) == ("unchanged", report.start, report.end)

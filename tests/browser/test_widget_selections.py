@@ -9,8 +9,15 @@ import pytest
 
 from corrigo.anchoring import article_text
 from tests.browser.pages import embed, host_page, select
-from tests.browser.pages.fixtures import (  # noqa: F401
-    ARTICLE, dialog, goto, press_report, publisher, send_report, stored_reports, web,
+from tests.browser.pages.fixtures import (
+    ARTICLE,
+    dialog,
+    goto,
+    press_report,
+    publisher,
+    send_report,
+    stored_reports,
+    web,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,15 +31,16 @@ def _report(page):
     send_report(page).get_by_text("Thank you!").wait_for()
     [report] = stored_reports()
     assert report.version.text == TEXT
-    assert TEXT[report.start:report.end] == report.exact
-    assert report.prefix == TEXT[max(0, report.start - 32):report.start]
-    assert report.suffix == TEXT[report.end:report.end + 32]
+    assert TEXT[report.start : report.end] == report.exact
+    assert report.prefix == TEXT[max(0, report.start - 32) : report.start]
+    assert report.suffix == TEXT[report.end : report.end + 32]
     return report
 
 
 def _word_box(page, selector: str, word: str) -> dict:
     """The on-screen box of `word` inside the element, for real mouse clicks."""
-    return page.evaluate("""([sel, word]) => {
+    return page.evaluate(
+        """([sel, word]) => {
         const walker = document.createTreeWalker(document.querySelector(sel), NodeFilter.SHOW_TEXT);
         for (let n; (n = walker.nextNode());) {
             const i = n.data.indexOf(word);
@@ -41,18 +49,23 @@ def _word_box(page, selector: str, word: str) -> dict:
             const b = r.getBoundingClientRect();
             return {x: b.x + b.width / 2, y: b.y + b.height / 2};
         }
-    }""", [selector, word])
+    }""",
+        [selector, word],
+    )
 
 
-@pytest.mark.parametrize(("start", "end", "exact"), [
-    ("organisers said", "Stalls will line", "organisers said on Monday.\nStalls will line"),
-    ("café Ζωή", "Tickets cost", "café Ζωή will serve soup.\nTickets cost"),  # over the ad slot
-    ("organisers expect", "Ramos", "organisers expect 12 000 visitors.\nThe mayor, José Ramos"),  # over the teaser
-    ("customs", "customs", "customs"),  # inside a link
-    ("quay from", "to the", "quay from the old customs house to the"),  # out of a link
-    ("said on ", "Monday", "said on Monday"),  # into emphasis
-    ("had ", "missed", "had missed"),  # into strong
-])
+@pytest.mark.parametrize(
+    ("start", "end", "exact"),
+    [
+        ("organisers said", "Stalls will line", "organisers said on Monday.\nStalls will line"),
+        ("café Ζωή", "Tickets cost", "café Ζωή will serve soup.\nTickets cost"),  # over the ad slot
+        ("organisers expect", "Ramos", "organisers expect 12 000 visitors.\nThe mayor, José Ramos"),  # over the teaser
+        ("customs", "customs", "customs"),  # inside a link
+        ("quay from", "to the", "quay from the old customs house to the"),  # out of a link
+        ("said on ", "Monday", "said on Monday"),  # into emphasis
+        ("had ", "missed", "had missed"),  # into strong
+    ],
+)
 def test_selection_across_blocks_ignored_parts_and_inline_markup(page, web, publisher, start, end, exact):
     goto(page, web, HTML)
     select(page, start, end, scope=".story")
@@ -83,12 +96,15 @@ def test_decomposed_accent_is_composed_in_exact(page, web, publisher):
     assert report.start == TEXT.index("Jos\u00e9 Ramos")
 
 
-@pytest.mark.parametrize(("start", "end", "exact"), [
-    (" crab festival returns ", None, "crab festival returns"),
-    ("\n        break, the", None, "break, the"),
-    ("Monday", "Stalls will line the quay", "Monday.\nStalls will line the quay"),
-    ("soup.", "soup.", "soup."),
-])
+@pytest.mark.parametrize(
+    ("start", "end", "exact"),
+    [
+        (" crab festival returns ", None, "crab festival returns"),
+        ("\n        break, the", None, "break, the"),
+        ("Monday", "Stalls will line the quay", "Monday.\nStalls will line the quay"),
+        ("soup.", "soup.", "soup."),
+    ],
+)
 def test_leading_and_trailing_spaces_are_left_out(page, web, publisher, start, end, exact):
     goto(page, web, HTML)
     select(page, start, end, scope=".story")
@@ -103,12 +119,18 @@ def test_double_click_on_a_word(page, web, publisher):
     assert _report(page).exact == "Saturday"
 
 
-@pytest.mark.parametrize(("paragraph", "exact"), [
-    # The next block is the ignored ad slot: the selection ends inside it.
-    ("#p2", "Stalls will line the quay from the old customs house to the lifeboat station, and the café Ζωή will serve soup."),
-    # The last paragraph of the root: the selection runs on into the footer, outside it.
-    ("#p4", "The mayor, José Ramos, said the town had missed the event."),
-])
+@pytest.mark.parametrize(
+    ("paragraph", "exact"),
+    [
+        # The next block is the ignored ad slot: the selection ends inside it.
+        (
+            "#p2",
+            "Stalls will line the quay from the old customs house to the lifeboat station, and the café Ζωή will serve soup.",
+        ),
+        # The last paragraph of the root: the selection runs on into the footer, outside it.
+        ("#p4", "The mayor, José Ramos, said the town had missed the event."),
+    ],
+)
 def test_triple_click_on_a_paragraph(page, web, publisher, paragraph, exact):
     goto(page, web, HTML)
     box = _word_box(page, paragraph, "the")

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from corrigo.anchoring import article_text
 from tests.browser.pages import host_page, select
-from tests.browser.pages.fixtures import dialog, errors, goto, marked_quote, press_report, publisher, stored_reports, web  # noqa: F401
+from tests.browser.pages.fixtures import dialog, errors, goto, marked_quote, press_report, publisher, stored_reports, web
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +24,7 @@ def test_selection_across_a_component_is_reported(page, web, publisher):
     goto(page, web, HTML)
     select(page, "the council spoke", "After the player")
     assert press_report(page) is True
-    expected = TEXT[TEXT.index("the council spoke"):TEXT.index("After the player") + len("After the player")]
+    expected = TEXT[TEXT.index("the council spoke") : TEXT.index("After the player") + len("After the player")]
     assert marked_quote(page) == expected
     dialog(page).get_by_role("button", name="Send").click()
     dialog(page).get_by_text("Thank you!").wait_for()

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.pages import CORRIGO, embed, host_page, select
-from tests.browser.pages.fixtures import ARTICLE, dialog, goto, press_report, publisher, web  # noqa: F401
+from tests.browser.pages.fixtures import ARTICLE, dialog, goto, press_report, publisher, web
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,9 +53,12 @@ def test_a_late_loading_widget_causes_no_layout_shift(page, web, publisher):
     html = HTML.replace(embed(**ARTICLE), "")
     page.goto(web.serve("/article", html, csp=f"default-src 'self'; script-src {CORRIGO}; connect-src {CORRIGO}"))
     page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
-    page.evaluate("""([src, article, ignore]) => { const s = document.createElement('script');
+    page.evaluate(
+        """([src, article, ignore]) => { const s = document.createElement('script');
         Object.assign(s, {src, async: true}); s.dataset.site = 'publisher'; s.dataset.article = article;
-        s.dataset.ignore = ignore; document.body.append(s) }""", [f"{CORRIGO}/widget.js", ARTICLE["article"], ARTICLE["ignore"]])
+        s.dataset.ignore = ignore; document.body.append(s) }""",
+        [f"{CORRIGO}/widget.js", ARTICLE["article"], ARTICLE["ignore"]],
+    )
     page.wait_for_function("() => window.Corrigo")
     page.evaluate(SETTLE)
     shift = page.evaluate("""() => new Promise((done) => {

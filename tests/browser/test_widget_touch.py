@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.pages import host_page, select
-from tests.browser.pages.fixtures import ARTICLE, dialog, goto, marked_quote, publisher, stored_reports, violations, web  # noqa: F401
+from tests.browser.pages.fixtures import ARTICLE, dialog, goto, marked_quote, publisher, stored_reports, violations, web
 
 PHONE = {"has_touch": True, "is_mobile": True, "viewport": {"width": 390, "height": 700}, "device_scale_factor": 2}
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.browser_context_args(**PHONE)]
@@ -29,7 +29,7 @@ def test_a_selection_gets_a_report_button_next_to_it_and_a_tap_reports(page, web
     expect(fab).to_be_visible()
     box, sel = fab.bounding_box(), _selection_box(page)
     assert box["width"] >= 44 and box["height"] >= 44
-    assert 0 <= box["x"] and box["x"] + box["width"] <= 390 and 0 <= box["y"] and box["y"] + box["height"] <= 700
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["y"] >= 0 and box["y"] + box["height"] <= 700
     assert sel["bottom"] <= box["y"] <= sel["bottom"] + 40  # just under the selection's end
 
     fab.tap()

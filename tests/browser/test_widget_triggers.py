@@ -8,8 +8,17 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.pages import host_page, select
-from tests.browser.pages.fixtures import (  # noqa: F401
-    ARTICLE, dialog, errors, goto, marked_quote, press_report, publisher, stored_reports, violations, web,
+from tests.browser.pages.fixtures import (
+    ARTICLE,
+    dialog,
+    errors,
+    goto,
+    marked_quote,
+    press_report,
+    publisher,
+    stored_reports,
+    violations,
+    web,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -29,7 +29,7 @@ def test_seeded_reports_make_three_cases_one_of_them_looking_fixed(demo_site):
     fixed = cases["€18,000"]
     assert (fixed.report_count, fixed.category, fixed.anchor_status) == (2, "fact", AnchorStatus.CHANGED)
     # The anchor points at the corrected figure in the article as it is now.
-    assert fixed.anchor_version.text[fixed.anchor_start:fixed.anchor_end] == "€180,000"
+    assert fixed.anchor_version.text[fixed.anchor_start : fixed.anchor_end] == "€180,000"
     assert (cases["Augest"].report_count, cases["Augest"].anchor_status) == (2, AnchorStatus.UNCHANGED)
     assert all(case.status == CaseStatus.OPEN for case in cases.values())
 
@@ -51,10 +51,16 @@ def test_the_seeded_text_is_the_text_the_widget_reads_on_the_demo_page(demo_site
     page = client.get("/").content.decode()
     text = article_text(page, demo_site.article_selector, demo_site.ignore_selectors)
     start = text.index("Augest to March")
-    report = ReportIn.model_validate({
-        "site": "demo", "url": PAGE, "article_id": "demo-ferry-2026", "article_text": text,
-        "quote": {"exact": "Augest to March", "start": start, "end": start + 15}, "client_report_id": "a-real-reader-1",
-    })
+    report = ReportIn.model_validate(
+        {
+            "site": "demo",
+            "url": PAGE,
+            "article_id": "demo-ferry-2026",
+            "article_text": text,
+            "quote": {"exact": "Augest to March", "start": start, "end": start + 15},
+            "client_report_id": "a-real-reader-1",
+        }
+    )
     submission = submit_report(demo_site, report)
     assert submission.case_id == Case.objects.get(exact="Augest").pk
     assert Case.objects.get(pk=submission.case_id).report_count == 3
@@ -70,10 +76,19 @@ def _report_on_the_page(client, site, exact: str, number: int):
 
     text = article_text(client.get("/").content.decode(), site.article_selector, site.ignore_selectors)
     start = text.index(exact)
-    return submit_report(site, ReportIn.model_validate({
-        "site": "demo", "url": PAGE, "article_id": "demo-ferry-2026", "article_text": text,
-        "quote": {"exact": exact, "start": start, "end": start + len(exact)}, "client_report_id": f"a-real-reader-{number}",
-    }))
+    return submit_report(
+        site,
+        ReportIn.model_validate(
+            {
+                "site": "demo",
+                "url": PAGE,
+                "article_id": "demo-ferry-2026",
+                "article_text": text,
+                "quote": {"exact": exact, "start": start, "end": start + len(exact)},
+                "client_report_id": f"a-real-reader-{number}",
+            }
+        ),
+    )
 
 
 def test_a_demo_already_in_use_is_not_seeded_and_keeps_its_latest_text(demo_site, client, settings):

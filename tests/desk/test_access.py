@@ -38,6 +38,7 @@ def second_case(site):
 
 # ---- anonymous --------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", ["desk:queue", "desk:sites", "desk:password-change", "desk:export"])
 def test_anonymous_is_sent_to_login(client, name):
     response = client.get(reverse(name))
@@ -66,6 +67,7 @@ def test_anonymous_cannot_see_site_settings(client, site):
 
 
 # ---- viewers ----------------------------------------------------------------
+
 
 def test_viewer_sees_the_queue_and_the_case(as_user, viewer, case):
     client = as_user(viewer)
@@ -101,6 +103,7 @@ def test_editor_sees_reporter_emails(as_user, editor, site):
 
 
 # ---- another site's cases ---------------------------------------------------
+
 
 def test_another_sites_case_is_not_found(as_user, outsider, case):
     assert as_user(outsider).get(reverse("desk:case", args=[case.pk])).status_code == 404
@@ -219,6 +222,7 @@ def test_admin_sees_only_their_sites_in_the_settings_list(as_user, admin, site, 
 
 # ---- CSRF -------------------------------------------------------------------
 
+
 def test_post_without_csrf_token_is_refused(editor, case):
     from django.test import Client
 
@@ -243,6 +247,7 @@ def test_post_with_csrf_token_from_the_page_works(editor, case):
 
 # ---- GET never changes anything ---------------------------------------------
 
+
 @pytest.mark.parametrize("name", ["desk:resolve", "desk:reopen", "desk:assign", "desk:note", "desk:merge"])
 def test_actions_refuse_get(as_user, editor, case, name):
     assert as_user(editor).get(reverse(name, args=[case.pk])).status_code == 405
@@ -253,14 +258,17 @@ def test_actions_refuse_get(as_user, editor, case, name):
 TOO_LARGE = "9" * 23  # more than a 64-bit column holds
 
 
-@pytest.mark.parametrize(("path", "method"), [
-    ("/desk/cases/{n}/", "GET"),
-    ("/desk/cases/{n}/resolve/", "POST"),
-    ("/desk/cases/{n}/merge/", "POST"),
-    ("/desk/sites/courier/members/{n}/role/", "POST"),
-    ("/desk/sites/courier/members/{n}/remove/", "POST"),
-    ("/desk/sites/courier/tokens/{n}/revoke/", "POST"),
-])
+@pytest.mark.parametrize(
+    ("path", "method"),
+    [
+        ("/desk/cases/{n}/", "GET"),
+        ("/desk/cases/{n}/resolve/", "POST"),
+        ("/desk/cases/{n}/merge/", "POST"),
+        ("/desk/sites/courier/members/{n}/role/", "POST"),
+        ("/desk/sites/courier/members/{n}/remove/", "POST"),
+        ("/desk/sites/courier/tokens/{n}/revoke/", "POST"),
+    ],
+)
 def test_an_id_too_large_for_the_database_is_not_found(as_user, admin, editor, case, path, method):
     body = "outcome=fixed&role=viewer&into=1"
     response = as_user(admin).generic(method, path.format(n=TOO_LARGE), body, content_type="application/x-www-form-urlencoded")

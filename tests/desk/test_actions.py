@@ -157,7 +157,8 @@ def test_merge_across_sites_is_refused_by_the_action(editor, site, other_site):
 def test_bulk_marks_spam_and_logs_each_case(as_user, editor, site):
     cases = [case_about(w) for w in ("Augest", "islanders", "ferry")]
     response = as_user(editor).post(
-        reverse("desk:bulk"), {"outcome": "spam", "cases": [cases[0].pk, cases[1].pk], "return_query": "status=open&q=x&after=1_2"}
+        reverse("desk:bulk"),
+        {"outcome": "spam", "cases": [cases[0].pk, cases[1].pk], "return_query": "status=open&q=x&after=1_2"},
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("desk:queue") + "?status=open&q=x"
@@ -208,9 +209,28 @@ def test_the_desk_has_no_way_to_edit_the_log():
 
     # Every desk address; none edits or deletes a log line (notes are added, never changed).
     assert {p.name for p in urlpatterns} == {
-        "login", "logout", "password-change", "password-changed", "queue", "export", "bulk", "case",
-        "resolve", "reopen", "assign", "note", "merge", "sites", "site-settings", "site-save",
-        "site-origins", "member-add", "member-role", "member-remove", "token-new", "token-revoke",
+        "login",
+        "logout",
+        "password-change",
+        "password-changed",
+        "queue",
+        "export",
+        "bulk",
+        "case",
+        "resolve",
+        "reopen",
+        "assign",
+        "note",
+        "merge",
+        "sites",
+        "site-settings",
+        "site-save",
+        "site-origins",
+        "member-add",
+        "member-role",
+        "member-remove",
+        "token-new",
+        "token-revoke",
     }
 
 

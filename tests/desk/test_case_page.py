@@ -22,13 +22,21 @@ def page(client, case):
 def test_passage_is_highlighted_in_the_reported_text(as_user, editor, case):
     html = page(as_user(editor), case)
     start = ARTICLE_TEXT.index("Augest")
-    assert f'<div class="article-text reader" dir="auto" data-reported-text>{ARTICLE_TEXT[:start]}<mark id="passage">Augest</mark>{ARTICLE_TEXT[start + 6:]}</div>' in html
+    assert (
+        f'<div class="article-text reader" dir="auto" data-reported-text>{ARTICLE_TEXT[:start]}<mark id="passage">Augest</mark>{ARTICLE_TEXT[start + 6 :]}</div>'
+        in html
+    )
 
 
-@pytest.mark.parametrize("status,label", [
-    (AnchorStatus.CHANGED, "Looks fixed"), (AnchorStatus.GONE, "Passage gone"),
-    (AnchorStatus.UNCHANGED, "Unchanged"), (AnchorStatus.AMBIGUOUS, "Ambiguous"),
-])
+@pytest.mark.parametrize(
+    "status,label",
+    [
+        (AnchorStatus.CHANGED, "Looks fixed"),
+        (AnchorStatus.GONE, "Passage gone"),
+        (AnchorStatus.UNCHANGED, "Unchanged"),
+        (AnchorStatus.AMBIGUOUS, "Ambiguous"),
+    ],
+)
 def test_anchor_state_on_the_latest_version(as_user, editor, case, status, label):
     fixed_text = ARTICLE_TEXT.replace("Augest", "August")
     latest = ArticleVersion.objects.create(article=case.article, text=fixed_text, text_hash="h" * 64)
@@ -38,7 +46,7 @@ def test_anchor_state_on_the_latest_version(as_user, editor, case, status, label
     )
     html = page(as_user(editor), case)
     assert f'data-anchor="{status}">{label}</span>' in html
-    assert f"{fixed_text[:start]}<mark>August</mark>{fixed_text[start + 6:]}</div>" in html
+    assert f"{fixed_text[:start]}<mark>August</mark>{fixed_text[start + 6 :]}</div>" in html
 
 
 def test_case_not_yet_anchored_says_so(as_user, editor, case):
@@ -77,7 +85,7 @@ def test_other_open_cases_of_the_article(as_user, editor, site):
 
 
 def test_reader_text_is_escaped_and_bidi_controls_shown(as_user, editor, site):
-    nasty = '<script>alert(1)</script><img src=x onerror=alert(2)> \u202eevil'
+    nasty = "<script>alert(1)</script><img src=x onerror=alert(2)> \u202eevil"
     case = case_about("Augest", suggestion=nasty, comment=nasty, title=nasty)
     html = page(as_user(editor), case)
     assert "<script>alert(1)" not in html

@@ -57,7 +57,9 @@ def test_logout_needs_a_post_and_ends_the_session(as_user, editor):
 def test_password_change(client, editor):
     client.post(reverse("desk:login"), {"username": "eddie", "password": PASSWORD})
     new = "another long pass phrase"
-    response = client.post(reverse("desk:password-change"), {"old_password": PASSWORD, "new_password1": new, "new_password2": new})
+    response = client.post(
+        reverse("desk:password-change"), {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("desk:password-changed")
     editor.refresh_from_db()
@@ -67,7 +69,9 @@ def test_password_change(client, editor):
 
 def test_password_change_needs_the_old_password(as_user, editor):
     new = "another long pass phrase"
-    response = as_user(editor).post(reverse("desk:password-change"), {"old_password": "wrong", "new_password1": new, "new_password2": new})
+    response = as_user(editor).post(
+        reverse("desk:password-change"), {"old_password": "wrong", "new_password1": new, "new_password2": new}
+    )
     assert response.status_code == 200
     editor.refresh_from_db()
     assert editor.check_password(PASSWORD)
@@ -75,7 +79,7 @@ def test_password_change_needs_the_old_password(as_user, editor):
 
 def test_password_fields_allow_pasting(client):
     html = client.get(reverse("desk:login")).content.decode()
-    assert "onpaste" not in html and "autocomplete=\"off\"" not in html
+    assert "onpaste" not in html and 'autocomplete="off"' not in html
 
 
 def test_cookies_are_secure_and_http_only_outside_demo(tmp_path):
@@ -88,6 +92,8 @@ def test_cookies_are_secure_and_http_only_outside_demo(tmp_path):
     env["DJANGO_SETTINGS_MODULE"] = "corrigo.settings"
     env["CORRIGO_DATA"] = str(tmp_path)
     production = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
-    demo = subprocess.run([sys.executable, "-c", code], env=env | {"CORRIGO_DEMO": "1"}, capture_output=True, text=True, check=True).stdout.split()
+    demo = subprocess.run(
+        [sys.executable, "-c", code], env=env | {"CORRIGO_DEMO": "1"}, capture_output=True, text=True, check=True
+    ).stdout.split()
     assert production == ["True", "True", "True"]
     assert demo == ["False", "True", "False"]

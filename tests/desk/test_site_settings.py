@@ -14,23 +14,33 @@ def settings_url(site, name="desk:site-settings", *args):
 
 
 def test_admin_saves_selectors_and_language(as_user, admin, site):
-    response = as_user(admin).post(settings_url(site, "desk:site-save"), {
-        "name": "The Courier", "article_selector": "article .body", "ignore_selectors": ".ad, .teaser", "default_language": "uk",
-    })
+    response = as_user(admin).post(
+        settings_url(site, "desk:site-save"),
+        {
+            "name": "The Courier",
+            "article_selector": "article .body",
+            "ignore_selectors": ".ad, .teaser",
+            "default_language": "uk",
+        },
+    )
     assert response.status_code == 302
     stored = Site.objects.get(pk=site.pk)
     assert (stored.article_selector, stored.ignore_selectors, stored.default_language) == ("article .body", ".ad, .teaser", "uk")
 
 
 def test_admin_replaces_allowed_origins(as_user, admin, site):
-    response = as_user(admin).post(settings_url(site, "desk:site-origins"), {"origins": "https://a.example.org/\nhttps://B.example.org:8443\n"})
+    response = as_user(admin).post(
+        settings_url(site, "desk:site-origins"), {"origins": "https://a.example.org/\nhttps://B.example.org:8443\n"}
+    )
     assert response.status_code == 302
     assert sorted(Site.objects.get(pk=site.pk).origins) == ["https://a.example.org", "https://b.example.org:8443"]
 
 
 def test_bad_origin_is_refused_and_nothing_changes(as_user, admin, site):
     before = sorted(site.origins)
-    response = as_user(admin).post(settings_url(site, "desk:site-origins"), {"origins": "https://ok.example.org\njavascript:alert(1)"})
+    response = as_user(admin).post(
+        settings_url(site, "desk:site-origins"), {"origins": "https://ok.example.org\njavascript:alert(1)"}
+    )
     assert response.status_code == 400
     assert "Not an http(s) origin: javascript:alert(1)" in response.content.decode()
     assert sorted(Site.objects.get(pk=site.pk).origins) == before
@@ -40,7 +50,9 @@ def test_admin_adds_an_existing_user_and_a_new_one(as_user, admin, site):
     make_user("frida")
     client = as_user(admin)
     assert client.post(settings_url(site, "desk:member-add"), {"username": "frida", "role": "viewer"}).status_code == 302
-    response = client.post(settings_url(site, "desk:member-add"), {"username": "gus", "role": "editor", "password": "a fine long password"})
+    response = client.post(
+        settings_url(site, "desk:member-add"), {"username": "gus", "role": "editor", "password": "a fine long password"}
+    )
     assert response.status_code == 302
     roles = dict(Membership.objects.filter(site=site).values_list("user__username", "role"))
     assert roles == {"ada": "admin", "frida": "viewer", "gus": "editor"}
@@ -53,7 +65,9 @@ def test_admin_adds_an_existing_user_and_a_new_one(as_user, admin, site):
 def test_a_new_user_name_follows_the_clis_rule(as_user, admin, site, username):
     from django.contrib.auth.models import User
 
-    response = as_user(admin).post(settings_url(site, "desk:member-add"), {"username": username, "role": "editor", "password": "a fine long password"})
+    response = as_user(admin).post(
+        settings_url(site, "desk:member-add"), {"username": username, "role": "editor", "password": "a fine long password"}
+    )
     assert response.status_code == 400
     assert not User.objects.filter(username=username).exists()
 
@@ -123,8 +137,12 @@ def test_embed_snippet_names_the_site_and_its_selectors(as_user, admin, site):
     Site.objects.filter(pk=site.pk).update(article_selector="article .body", ignore_selectors=".ad", default_language="uk")
     html = as_user(admin).get(settings_url(site)).content.decode()
     assert _embed_tag(html) == {
-        "async": None, "src": "http://testserver/widget.js", "data-site": "courier",
-        "data-article": "article .body", "data-ignore": ".ad", "data-lang": "uk",
+        "async": None,
+        "src": "http://testserver/widget.js",
+        "data-site": "courier",
+        "data-article": "article .body",
+        "data-ignore": ".ad",
+        "data-lang": "uk",
     }
 
 
@@ -138,15 +156,18 @@ def test_embed_snippet_keeps_quotes_and_ampersands_in_selectors_intact(as_user, 
     assert set(tag) == {"async", "src", "data-site", "data-article", "data-ignore", "data-lang"}
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("article_selector", "article <<<"),
-    ("article_selector", ":is("),
-    ("ignore_selectors", ".ad,"),
-    ("ignore_selectors", "div::before"),
-    ("default_language", "english please"),
-    ("default_language", "<script>"),
-    ("default_language", "x"),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("article_selector", "article <<<"),
+        ("article_selector", ":is("),
+        ("ignore_selectors", ".ad,"),
+        ("ignore_selectors", "div::before"),
+        ("default_language", "english please"),
+        ("default_language", "<script>"),
+        ("default_language", "x"),
+    ],
+)
 def test_site_settings_the_widget_could_not_use_are_refused(as_user, admin, site, field, value):
     data = {"name": "The Courier", "article_selector": "article", "ignore_selectors": ".ad", "default_language": "en"}
     response = as_user(admin).post(settings_url(site, "desk:site-save"), {**data, field: value})
@@ -173,7 +194,9 @@ def test_a_new_members_password_longer_than_the_clis_limit_is_refused(as_user, a
 
 def test_adding_an_existing_user_by_another_unicode_form_of_the_name_finds_that_user(as_user, admin, site):
     mira = make_user("mira", password="the first password")
-    response = as_user(admin).post(settings_url(site, "desk:member-add"), {"username": "ｍｉｒａ", "role": "viewer", "password": "another long password"})
+    response = as_user(admin).post(
+        settings_url(site, "desk:member-add"), {"username": "ｍｉｒａ", "role": "viewer", "password": "another long password"}
+    )
     assert response.status_code == 302
     assert Membership.objects.get(site=site, user=mira).role == "viewer"
     mira.refresh_from_db()

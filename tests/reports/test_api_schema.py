@@ -52,17 +52,19 @@ def wsgi_app(environ, start_response):
 
 
 def load_schema(mode: str):
-    config = schemathesis.Config.from_dict({
-        "seed": 20261125,  # with derandomize and no example database below: CI draws the same requests every run
-        "generation": {
-            "mode": mode,
-            # The tests send the Authorization header themselves (a valid token, none, another site's, ...).
-            "with-security-parameters": False,
-            # Unknown fields and query parameters are ignored on purpose (DESIGN.md: older servers accept
-            # newer widgets), so adding one does not make a request invalid.
-            "allow-extra-parameters": False,
-        },
-    })
+    config = schemathesis.Config.from_dict(
+        {
+            "seed": 20261125,  # with derandomize and no example database below: CI draws the same requests every run
+            "generation": {
+                "mode": mode,
+                # The tests send the Authorization header themselves (a valid token, none, another site's, ...).
+                "with-security-parameters": False,
+                # Unknown fields and query parameters are ignored on purpose (DESIGN.md: older servers accept
+                # newer widgets), so adding one does not make a request invalid.
+                "allow-extra-parameters": False,
+            },
+        }
+    )
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app, config=config)
 
 
@@ -95,9 +97,15 @@ class Newsroom:
     """Two sites with a token each, and reports and cases for the read endpoints to show."""
 
     def __init__(self, client, site, other_site):
-        for fields in [{"exact": "Augest"}, {"exact": "Augest to"}, {"exact": "340 islanders", "email": "reader@example.org"},
-                       {"quote": None, "article_text": None, "comment": "The ferry runs all year now."}]:
-            response = client.post("/api/v1/reports", json.dumps(payload(**fields)), content_type="text/plain", HTTP_ORIGIN=ORIGIN)
+        for fields in [
+            {"exact": "Augest"},
+            {"exact": "Augest to"},
+            {"exact": "340 islanders", "email": "reader@example.org"},
+            {"quote": None, "article_text": None, "comment": "The ferry runs all year now."},
+        ]:
+            response = client.post(
+                "/api/v1/reports", json.dumps(payload(**fields)), content_type="text/plain", HTTP_ORIGIN=ORIGIN
+            )
             assert response.status_code == 201, response.content
         keep, gone, general = Case.objects.order_by("pk")
         editor = make_user("mira", site, "editor")
@@ -178,7 +186,9 @@ def test_requests_aimed_at_real_sites_and_cases_get_documented_answers(case, new
         assert response.status_code >= 400  # no page the site does not trust gets a report in
         assert "access-control-allow-origin" not in response.headers  # ... nor learns why
     if case.method == "GET" and response.status_code == 200 and case.path != "/api/v1/health":
-        assert_only_the_tokens_site(response.json(), newsroom.site_of[credential], sees_email=credential == "token that sees email")
+        assert_only_the_tokens_site(
+            response.json(), newsroom.site_of[credential], sees_email=credential == "token that sees email"
+        )
 
 
 def assert_only_the_tokens_site(answer: dict, site_key: str, *, sees_email: bool) -> None:
@@ -212,7 +222,11 @@ def make_consistent(body: dict) -> None:
         body["comment"] = "Generated comment."
 
 
-JSON_REPORTS = valid_requests["/api/v1/reports"]["POST"].as_strategy(GenerationMode.POSITIVE).filter(lambda case: case.media_type == "application/json")
+JSON_REPORTS = (
+    valid_requests["/api/v1/reports"]["POST"]
+    .as_strategy(GenerationMode.POSITIVE)
+    .filter(lambda case: case.media_type == "application/json")
+)
 
 
 @given(case=JSON_REPORTS)

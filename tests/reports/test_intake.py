@@ -73,7 +73,12 @@ def test_context_is_taken_from_the_article_text(client, site):
 
 
 def test_a_general_message_needs_only_a_comment(client, site):
-    body = {"site": "courier", "url": "https://news.example.org/a", "comment": "The headline is wrong.", "client_report_id": "general-0001"}
+    body = {
+        "site": "courier",
+        "url": "https://news.example.org/a",
+        "comment": "The headline is wrong.",
+        "client_report_id": "general-0001",
+    }
     response = post(client, body)
     assert response.status_code == 201
     report = Report.objects.get(uid=response.json()["id"])
@@ -82,6 +87,7 @@ def test_a_general_message_needs_only_a_comment(client, site):
 
 
 # ---- idempotency -------------------------------------------------------------
+
 
 def test_replayed_report_returns_the_same_id(client, site):
     body = payload()
@@ -130,6 +136,7 @@ def test_concurrent_replays_make_one_report(live_server):
 
 # ---- grouping ----------------------------------------------------------------
 
+
 def test_overlapping_reports_join_one_case(client, site):
     post(client, payload("Augest"))
     post(client, payload("from Augest to March", category="fact"))
@@ -146,6 +153,7 @@ def test_separate_passages_make_separate_cases(client, site):
 
 # ---- errors: site and origin -------------------------------------------------
 
+
 def test_a_long_international_url_is_stored_as_sent(client, site):
     url = "https://news.example.org/a?q=" + "é" * 1000 + "&utm_source=x"
     report = Report.objects.get(uid=post(client, payload(url=url)).json()["id"])
@@ -157,7 +165,9 @@ def test_it_rejects_an_unknown_site(client, site):
     assert Report.objects.count() == 0
 
 
-@pytest.mark.parametrize("origin", ["https://evil.example", "null", "http://news.example.org", "https://news.example.org.evil.example", "not a url"])
+@pytest.mark.parametrize(
+    "origin", ["https://evil.example", "null", "http://news.example.org", "https://news.example.org.evil.example", "not a url"]
+)
 def test_it_rejects_a_foreign_origin(client, site, origin):
     response = post(client, payload(), origin=origin)
     assert_error(response, 403, "origin_not_allowed")
@@ -197,10 +207,20 @@ def test_preflight_is_answered_for_allowed_origins_only(client, site):
 
 # ---- errors: hostile and malformed bodies -------------------------------------
 
+
 @pytest.mark.parametrize(
     "raw",
-    [b"", b"{", b"not json", b"[1, 2]", b'"a string"', b"null", b"\xff\xfe{}", b"[" * 100000 + b"]" * 100000,
-     b'{"start": 1' + b"0" * 5000 + b"}"],
+    [
+        b"",
+        b"{",
+        b"not json",
+        b"[1, 2]",
+        b'"a string"',
+        b"null",
+        b"\xff\xfe{}",
+        b"[" * 100000 + b"]" * 100000,
+        b'{"start": 1' + b"0" * 5000 + b"}",
+    ],
     ids=["empty", "truncated", "text", "array", "string", "null", "bad-utf8", "deep-nesting", "huge-int"],
 )
 def test_it_rejects_malformed_bodies(client, site, raw):
@@ -214,14 +234,34 @@ def test_it_rejects_a_form_encoded_body(client, site):
 
 
 WRONG = [
-    ("site", None), ("site", 5), ("url", None), ("url", "ftp://news.example.org/a"), ("url", "javascript:alert(1)"),
-    ("url", "https://"), ("url", "https://news.example.org/" + "a" * 2100), ("url", "https://exa mple.org/"),
-    ("client_report_id", None), ("client_report_id", "short"), ("client_report_id", "x" * 65),
-    ("client_report_id", "has spaces in it"), ("client_report_id", 12345678),
-    ("category", "rude"), ("email", "not-an-address"), ("email", 42), ("language", "english please"),
-    ("language", "x" * 40), ("suggestion", "s" * 2001), ("suggestion", ["a list"]), ("comment", "c" * 5001),
-    ("title", "t" * 501), ("article_id", {"an": "object"}), ("canonical_url", "mailto:x@example.org"),
-    ("article_text", None), ("article_text", 7), ("article_text", "w" * 200_001), ("quote", "a string"),
+    ("site", None),
+    ("site", 5),
+    ("url", None),
+    ("url", "ftp://news.example.org/a"),
+    ("url", "javascript:alert(1)"),
+    ("url", "https://"),
+    ("url", "https://news.example.org/" + "a" * 2100),
+    ("url", "https://exa mple.org/"),
+    ("client_report_id", None),
+    ("client_report_id", "short"),
+    ("client_report_id", "x" * 65),
+    ("client_report_id", "has spaces in it"),
+    ("client_report_id", 12345678),
+    ("category", "rude"),
+    ("email", "not-an-address"),
+    ("email", 42),
+    ("language", "english please"),
+    ("language", "x" * 40),
+    ("suggestion", "s" * 2001),
+    ("suggestion", ["a list"]),
+    ("comment", "c" * 5001),
+    ("title", "t" * 501),
+    ("article_id", {"an": "object"}),
+    ("canonical_url", "mailto:x@example.org"),
+    ("article_text", None),
+    ("article_text", 7),
+    ("article_text", "w" * 200_001),
+    ("quote", "a string"),
 ]
 
 
@@ -236,8 +276,16 @@ def test_it_rejects_wrong_fields(client, site, field, value):
 
 
 QUOTE_WRONG = [
-    ("exact", ""), ("exact", "x" * 1001), ("exact", None), ("start", -1), ("start", "5"), ("start", 1.5),
-    ("start", True), ("end", 10**12), ("prefix", "p" * 33), ("suffix", 5),
+    ("exact", ""),
+    ("exact", "x" * 1001),
+    ("exact", None),
+    ("start", -1),
+    ("start", "5"),
+    ("start", 1.5),
+    ("start", True),
+    ("end", 10**12),
+    ("prefix", "p" * 33),
+    ("suffix", 5),
 ]
 
 
@@ -311,7 +359,7 @@ def test_unstorable_characters_inside_the_quote_are_rejected(client, site):
 
 
 def test_a_paired_surrogate_escape_is_a_real_character(client, site):
-    text = "Crab \U0001F980 Typo"
+    text = "Crab \U0001f980 Typo"
     body = payload("Typo", text=text)
     raw = json.dumps(body, ensure_ascii=True)  # sends the crab as \ud83e\udd80
     assert "\\ud83e\\udd80" in raw

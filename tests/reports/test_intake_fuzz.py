@@ -8,13 +8,28 @@ from hypothesis import strategies as st
 from corrigo.reports.models import Report
 from tests.conftest import ORIGIN, payload
 
-FIELDS = ["site", "url", "canonical_url", "article_id", "title", "quote", "article_text", "suggestion",
-          "comment", "category", "email", "language", "client_report_id"]
+FIELDS = [
+    "site",
+    "url",
+    "canonical_url",
+    "article_id",
+    "title",
+    "quote",
+    "article_text",
+    "suggestion",
+    "comment",
+    "category",
+    "email",
+    "language",
+    "client_report_id",
+]
 QUOTE_FIELDS = ["exact", "prefix", "suffix", "start", "end"]
 
 hostile_text = st.text(st.characters(codec=None, exclude_categories=()), max_size=40)  # every plane, surrogates included
 scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | hostile_text
-json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(hostile_text, inner, max_size=3), max_leaves=8)
+json_values = st.recursive(
+    scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(hostile_text, inner, max_size=3), max_leaves=8
+)
 
 
 @st.composite

@@ -89,7 +89,19 @@ def test_it_pages_with_a_cursor(client, site, token):
     assert page3["next"] is None
 
 
-@pytest.mark.parametrize("query", ["cursor=abc", "cursor=-1", "cursor=99999999999999999999999", "cursor=%C2%B2", "cursor=%00", "limit=0", "limit=201", "limit=x"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "cursor=abc",
+        "cursor=-1",
+        "cursor=99999999999999999999999",
+        "cursor=%C2%B2",
+        "cursor=%00",
+        "limit=0",
+        "limit=201",
+        "limit=x",
+    ],
+)
 def test_it_rejects_bad_paging(client, site, token, query):
     response = get(client, f"/api/v1/reports?{query}", token)
     assert response.status_code == 400

@@ -18,7 +18,9 @@ V3 = "Harbour town votes to keep its night ferry\nAbout 340 islanders rely on th
 
 
 def report(client, exact, text, **fields):
-    response = client.post("/api/v1/reports", json.dumps(payload(exact, text=text, **fields)), content_type="text/plain", HTTP_ORIGIN=ORIGIN)
+    response = client.post(
+        "/api/v1/reports", json.dumps(payload(exact, text=text, **fields)), content_type="text/plain", HTTP_ORIGIN=ORIGIN
+    )
     assert response.status_code == 201, response.content
     return Report.objects.get(uid=response.json()["id"])
 

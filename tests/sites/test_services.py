@@ -16,10 +16,17 @@ pytestmark = pytest.mark.django_db
 
 
 def test_create_site_stores_the_site_its_settings_and_origins():
-    site = create_site("courier", "The Courier", ["https://news.example.org/"], article_selector="article .body", default_language="uk")
+    site = create_site(
+        "courier", "The Courier", ["https://news.example.org/"], article_selector="article .body", default_language="uk"
+    )
     stored = Site.objects.get(key="courier")
     assert (stored.pk, stored.name, stored.article_selector, stored.ignore_selectors, stored.default_language) == (
-        site.pk, "The Courier", "article .body", "", "uk")
+        site.pk,
+        "The Courier",
+        "article .body",
+        "",
+        "uk",
+    )
     assert stored.origins == ["https://news.example.org"]
 
 
@@ -27,7 +34,9 @@ def test_a_site_without_a_name_is_named_after_its_key():
     assert create_site("courier").name == "courier"
 
 
-@pytest.mark.parametrize("key", ["", "bad key", "Kurier/Köln", "courier.", "<script>", "k" * 65, "ключ", "a\x00b", "a\ud800b", "courier\n"])
+@pytest.mark.parametrize(
+    "key", ["", "bad key", "Kurier/Köln", "courier.", "<script>", "k" * 65, "ключ", "a\x00b", "a\ud800b", "courier\n"]
+)
 def test_a_key_that_is_not_a_slug_is_refused(key):
     with pytest.raises(ValidationError) as error:
         create_site(key, origins=["https://news.example.org"])
@@ -50,7 +59,10 @@ def test_a_bad_origin_leaves_no_site_behind():
     assert not Site.objects.exists() and not AllowedOrigin.objects.exists()
 
 
-@pytest.mark.parametrize("field,value", [("name", "n" * 201), ("article_selector", "a" * 501), ("ignore_selectors", "i" * 1001), ("default_language", "x" * 36)])
+@pytest.mark.parametrize(
+    "field,value",
+    [("name", "n" * 201), ("article_selector", "a" * 501), ("ignore_selectors", "i" * 1001), ("default_language", "x" * 36)],
+)
 def test_an_over_long_setting_is_refused(field, value):
     with pytest.raises(ValidationError) as error:
         create_site("courier", **{field: value})
@@ -58,7 +70,9 @@ def test_an_over_long_setting_is_refused(field, value):
     assert not Site.objects.exists()
 
 
-@pytest.mark.parametrize("field,value", [("name", "The\x00Courier"), ("name", "The \ud800 Courier"), ("article_selector", "article\x00")])
+@pytest.mark.parametrize(
+    "field,value", [("name", "The\x00Courier"), ("name", "The \ud800 Courier"), ("article_selector", "article\x00")]
+)
 def test_unstorable_text_is_refused_on_every_database(field, value):
     # PostgreSQL cannot store NUL and no database stores a lone surrogate: refuse both everywhere.
     with pytest.raises(ValidationError) as error:

@@ -18,7 +18,13 @@ def test_create_token_returns_the_secret_and_stores_only_its_hash(site):
     assert stored.hint == secret[:10]
     assert secret not in (stored.digest, stored.hint, stored.name)
     assert (stored.site, stored.name, stored.can_see_email, stored.created_by, stored.last_used_at, stored.revoked_at) == (
-        site, "newsroom feed", False, None, None, None)
+        site,
+        "newsroom feed",
+        False,
+        None,
+        None,
+        None,
+    )
 
 
 def test_each_token_is_new(site):
@@ -67,10 +73,24 @@ def test_the_stored_digest_is_not_a_token(site):
     assert token_for(ApiToken.objects.get().digest) is None
 
 
-@pytest.mark.parametrize("secret", [
-    "", "crg_", "nope", "crg_" + "x" * 42, "crg_" + "x" * 44, "CRG_" + "x" * 43, "crg_" + "x" * 42 + "=",
-    "crg_" + "x" * 42 + "\x00", "crg_" + "x" * 42 + "\ud800", "crg_" + "é" * 43, "crg_" + "x" * 1_000_000, None, b"crg_",
-])
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "",
+        "crg_",
+        "nope",
+        "crg_" + "x" * 42,
+        "crg_" + "x" * 44,
+        "CRG_" + "x" * 43,
+        "crg_" + "x" * 42 + "=",
+        "crg_" + "x" * 42 + "\x00",
+        "crg_" + "x" * 42 + "\ud800",
+        "crg_" + "é" * 43,
+        "crg_" + "x" * 1_000_000,
+        None,
+        b"crg_",
+    ],
+)
 def test_a_malformed_bearer_value_is_refused_without_a_query(site, secret, django_assert_num_queries):
     create_token(site)
     with django_assert_num_queries(0):

@@ -52,16 +52,10 @@ def judge(case: dict) -> Outcome:
     status = expected["status"]
     has_span = answer.start is not None and answer.end is not None
     overlaps = (
-        has_span
-        and expected.get("start") is not None
-        and _overlap(answer.start, answer.end, expected["start"], expected["end"])
+        has_span and expected.get("start") is not None and _overlap(answer.start, answer.end, expected["start"], expected["end"])
     )
     if status == "unchanged":
-        right = (
-            answer.status == "unchanged"
-            and answer.start == expected["start"]
-            and answer.end == expected["end"]
-        )
+        right = answer.status == "unchanged" and answer.start == expected["start"] and answer.end == expected["end"]
     elif status == "changed":
         right = answer.status == "changed" and overlaps
     else:
@@ -86,16 +80,18 @@ def read_jsonl(path: str) -> Iterator[dict]:
 
 def table(outcomes: list[Outcome], title: str = "all") -> str:
     """The accuracy table for a group of outcomes, as Markdown."""
-    rows = [f"#### {title} ({len(outcomes)} cases)", "", "| expected | cases | right | rate | target |", "| --- | --- | --- | --- | --- |"]
+    rows = [
+        f"#### {title} ({len(outcomes)} cases)",
+        "",
+        "| expected | cases | right | rate | target |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for status in ("unchanged", "changed", "gone"):
         group = [o for o in outcomes if o.expected == status]
         if not group:
             continue
         right = sum(o.right for o in group)
-        rows.append(
-            f"| {status} | {len(group)} | {right} | {100 * right / len(group):.1f} % "
-            f"| ≥ {100 * TARGETS[status]:.1f} % |"
-        )
+        rows.append(f"| {status} | {len(group)} | {right} | {100 * right / len(group):.1f} % | ≥ {100 * TARGETS[status]:.1f} % |")
     wrong = sum(o.wrong_place for o in outcomes)
     rows.append(
         f"| wrong place (of all) | {len(outcomes)} | {wrong} | "

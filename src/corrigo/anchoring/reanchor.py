@@ -155,15 +155,10 @@ class _Search:
         score = located.context / context if context else 0.0
         if self._evidence(located) < FLOOR * context:
             return Reanchored("gone", None, None, None, round(score, 3))
-        needed = MARGIN_AT_PERFECT * min(1.0, context / (2 * CONTEXT_LENGTH)) + MARGIN_PER_MISS * (
-            context - located.context
-        )
+        needed = MARGIN_AT_PERFECT * min(1.0, context / (2 * CONTEXT_LENGTH)) + MARGIN_PER_MISS * (context - located.context)
         if rival is not None and located.rank - rival.rank < needed:
             # Two places that both fit well are a tie; a weak best place is no place.
-            both_fit = (
-                self._evidence(located) >= STRONG * context
-                and self._evidence(rival) >= FLOOR * context
-            )
+            both_fit = self._evidence(located) >= STRONG * context and self._evidence(rival) >= FLOOR * context
             if both_fit and self._told_apart_by_position(located, rival):
                 return self._answer(found, score)
             return Reanchored("ambiguous" if both_fit else "gone", None, None, None, round(score, 3))
@@ -208,11 +203,7 @@ class _Search:
         if self._evidence(best) + credit < FLOOR * context:
             return None
         rival = max(
-            (
-                p.rank + (credit if p in held else 0.0)
-                for p in places
-                if not self._same_place(p, best)
-            ),
+            (p.rank + (credit if p in held else 0.0) for p in places if not self._same_place(p, best)),
             default=None,
         )
         needed = MARGIN_AT_PERFECT * min(1.0, context / (2 * CONTEXT_LENGTH))
@@ -247,30 +238,20 @@ class _Search:
         """
         if located.exact:
             return located
-        inside = [
-            p
-            for p in places
-            if p.exact and located.start <= p.start and p.end <= located.end
-        ]
+        inside = [p for p in places if p.exact and located.start <= p.start and p.end <= located.end]
         if inside:
             return max(inside, key=lambda p: p.rank)
         if located.end > located.start:
             return located
         beside = [
-            p
-            for p in places
-            if p.exact
-            and self._same_place(p, located)
-            and p.context >= located.context - EXACT_TOLERANCE
+            p for p in places if p.exact and self._same_place(p, located) and p.context >= located.context - EXACT_TOLERANCE
         ]
         return max(beside, key=lambda p: p.rank, default=located)
 
     @staticmethod
     def _same_place(a: _Place, b: _Place) -> bool:
         gap = max(a.start - b.end, b.start - a.end, 0)
-        return gap <= SAME_PLACE and abs(a.start - b.start) <= SAME_PLACE + max(
-            a.end - a.start, b.end - b.start
-        )
+        return gap <= SAME_PLACE and abs(a.start - b.start) <= SAME_PLACE + max(a.end - a.start, b.end - b.start)
 
     def _answer(self, place: _Place, score: float) -> Reanchored:
         status: Status = "unchanged" if place.exact else "changed"
@@ -500,9 +481,7 @@ class _Search:
             return False
         if _is_word_char(exact[0]) and _is_word_char(text[start - 1]) != self.word_before:
             return False
-        if _is_word_char(exact[-1]) and _is_word_char(text[end]) != self.word_after:
-            return False
-        return True
+        return not (_is_word_char(exact[-1]) and _is_word_char(text[end]) != self.word_after)
 
     def _best_boundary(self, fit: list[int], fit_low: int, first: int, last: int, other: int, side: int) -> int:
         """The boundary in first..last whose context fits best; ties go to the one that

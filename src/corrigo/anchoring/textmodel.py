@@ -52,14 +52,53 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 #: Elements whose start and end each give a line break.
 BLOCK_TAGS: frozenset[str] = frozenset(
-    """address article aside blockquote dd details dialog div dl dt fieldset figcaption
-    figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre section
-    summary table thead tbody tfoot tr td th ul""".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "ul",
+    ]
 )
 
 #: Elements skipped with their whole subtree (they hold code, controls or graphics).
 SKIPPED_TAGS: frozenset[str] = frozenset(
-    "script style noscript template textarea input select button svg iframe object canvas".split()
+    ["script", "style", "noscript", "template", "textarea", "input", "select", "button", "svg", "iframe", "object", "canvas"]
 )
 
 #: Attributes that skip an element and its subtree whatever their value.
@@ -131,7 +170,7 @@ def selector_error(selector: str) -> str | None:
     if "|" in bare.replace("*|", ""):
         return "a namespace selector, which browsers refuse in HTML pages"
     if _NTH_OF_TYPE_OF.search(bare):
-        return "an :nth-of-type() with \"of\", which browsers refuse"
+        return 'an :nth-of-type() with "of", which browsers refuse'
     chains = [[c for c in _COMBINATOR.split(part.strip()) if c] for part in re.split(r"[(),]", bare)]
     if max(map(len, chains), default=0) > MAX_CHAIN:
         return f"a chain of more than {MAX_CHAIN} steps, which makes reading a page slow"
@@ -150,9 +189,9 @@ def normalise(pieces: Iterable[object]) -> str:
             pending_space = True
             pending_break = True
             continue
-        piece = piece.translate(_REMOVAL_TABLE)
+        cleaned = piece.translate(_REMOVAL_TABLE)
         position = 0
-        for word in _NON_WHITESPACE_RUN.finditer(piece):
+        for word in _NON_WHITESPACE_RUN.finditer(cleaned):
             if word.start() > position:
                 pending_space = True
             if pending_space:
@@ -160,7 +199,7 @@ def normalise(pieces: Iterable[object]) -> str:
             out.append(word.group())
             pending_space = pending_break = False
             position = word.end()
-        if position < len(piece):
+        if position < len(cleaned):
             pending_space = True
     # A trailing run is dropped (trim); a leading one never got flushed into ``out``.
     return unicodedata.normalize("NFC", "".join(out))

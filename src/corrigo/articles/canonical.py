@@ -5,8 +5,26 @@ from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 # Query parameters that only say where a click came from, never which page it is.
 TRACKING_PARAMS = frozenset(
-    {"gclid", "dclid", "gbraid", "wbraid", "fbclid", "msclkid", "yclid", "twclid", "igshid",
-     "mc_cid", "mc_eid", "_ga", "_gl", "ref_src", "cmpid", "ncid", "ocid", "sr_share"}
+    {
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "fbclid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "ref_src",
+        "cmpid",
+        "ncid",
+        "ocid",
+        "sr_share",
+    }
 )
 TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_")
 DEFAULT_PORTS = {"http": 80, "https": 443}

@@ -15,7 +15,11 @@ class Article(models.Model):
     external_id = models.CharField(max_length=200, blank=True)
     title = models.CharField(max_length=500, blank=True)
     latest_version = models.ForeignKey(
-        "ArticleVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "ArticleVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="The text seen last for the first time: open cases are anchored in it.",
     )
     created_at = models.DateTimeField(auto_now_add=True)

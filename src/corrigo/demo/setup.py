@@ -68,8 +68,14 @@ def seed_demo_reports(site: Site, page_url: str) -> int:
     texts = {"current": current, "earlier": current.replace(*_EARLIER, 1)}
     stored = 0
     for number, (seen, exact, suggestion, comment, category) in enumerate(_SEED, 1):
-        report = {"site": site.key, "url": page_url, "article_id": DEMO_ARTICLE_ID, "category": category,
-                  "client_report_id": f"demo-seed-{number:02d}", "language": "en"}
+        report = {
+            "site": site.key,
+            "url": page_url,
+            "article_id": DEMO_ARTICLE_ID,
+            "category": category,
+            "client_report_id": f"demo-seed-{number:02d}",
+            "language": "en",
+        }
         if seen is not None:
             text = texts[seen]
             start = text.index(exact)

@@ -2,13 +2,12 @@
 
 from django import forms
 from django.contrib.auth.models import User
-from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 from corrigo.anchoring import selector_error
-
 from corrigo.reports.actions import MAX_NOTE, OUTCOMES
 from corrigo.reports.schemas import LANGUAGE_TAG
 from corrigo.sites.models import Role, Site
@@ -57,7 +56,8 @@ def _selectors(value: str) -> str:
 
 class SiteSettingsForm(forms.ModelForm):
     default_language = forms.CharField(
-        max_length=35, validators=[RegexValidator(LANGUAGE_TAG, "A language tag such as en, uk or pt-BR.")],
+        max_length=35,
+        validators=[RegexValidator(LANGUAGE_TAG, "A language tag such as en, uk or pt-BR.")],
         help_text="The widget's language when the page does not say (en, uk, ru…).",
     )
 
@@ -66,7 +66,7 @@ class SiteSettingsForm(forms.ModelForm):
         fields = ["name", "article_selector", "ignore_selectors", "default_language"]
         help_texts = {
             "ignore_selectors": "Comma-separated CSS selectors left out of the article text: ads, teasers, and "
-            "anything that changes on every view (\"updated 5 minutes ago\"), which would otherwise "
+            'anything that changes on every view ("updated 5 minutes ago"), which would otherwise '
             "make each report look like a new version of the article.",
         }
 
@@ -81,7 +81,8 @@ class SiteSettingsForm(forms.ModelForm):
 
 class OriginsForm(forms.Form):
     origins = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text="One origin per line, e.g. https://news.example.org",
     )
 
@@ -106,7 +107,10 @@ class MemberForm(forms.Form):
     username = forms.CharField(max_length=150, validators=[UnicodeUsernameValidator()])
     role = forms.ChoiceField(choices=Role.choices)
     password = forms.CharField(
-        required=False, strip=False, max_length=MAX_PASSWORD_LENGTH, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        required=False,
+        strip=False,
+        max_length=MAX_PASSWORD_LENGTH,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="Only for a new user: their first password.",
     )
 
@@ -132,4 +136,3 @@ class RoleForm(forms.Form):
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, required=False)
     can_see_email = forms.BooleanField(required=False, label="May see reporters' email addresses")
-

@@ -28,8 +28,8 @@ class QueueFilters(forms.Form):
     """The queue's query string, validated at the edge; bad values fall back to no filter."""
 
     site = forms.CharField(required=False)
-    status = forms.ChoiceField(required=False, choices=[(ALL, "All")] + CaseStatus.choices)
-    category = forms.ChoiceField(required=False, choices=[("", "Any")] + Category.choices)
+    status = forms.ChoiceField(required=False, choices=[(ALL, "All"), *CaseStatus.choices])
+    category = forms.ChoiceField(required=False, choices=[("", "Any"), *Category.choices])
     assignee = forms.CharField(required=False, help_text="'me', 'nobody' or a user id")
     looks_fixed = forms.BooleanField(required=False)
     reported_from = forms.DateField(required=False)

@@ -28,10 +28,16 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(template_name="desk/password_change.html", success_url=reverse_lazy("desk:password-changed")),
+        auth_views.PasswordChangeView.as_view(
+            template_name="desk/password_change.html", success_url=reverse_lazy("desk:password-changed")
+        ),
         name="password-change",
     ),
-    path("password/changed/", auth_views.PasswordChangeDoneView.as_view(template_name="desk/password_changed.html"), name="password-changed"),
+    path(
+        "password/changed/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="desk/password_changed.html"),
+        name="password-changed",
+    ),
     path("", views.queue, name="queue"),
     path("cases.csv", views.export_csv, name="export"),
     path("cases/bulk/", views.bulk_resolve, name="bulk"),

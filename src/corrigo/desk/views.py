@@ -20,8 +20,16 @@ from corrigo.desk import queue as queue_rules
 from corrigo.desk import services
 from corrigo.desk.access import case_view, has_role, roles_of, site_view, sites_where
 from corrigo.desk.forms import (
-    AssignForm, BulkOutcomeForm, MemberForm, MergeForm, NoteForm, OriginsForm, OutcomeForm, RoleForm,
-    SiteSettingsForm, TokenForm,
+    AssignForm,
+    BulkOutcomeForm,
+    MemberForm,
+    MergeForm,
+    NoteForm,
+    OriginsForm,
+    OutcomeForm,
+    RoleForm,
+    SiteSettingsForm,
+    TokenForm,
 )
 from corrigo.desk.queue import ALL, QueueFilters, filtered_cases, first_words, queue_page
 from corrigo.reports import actions
@@ -34,6 +42,7 @@ OTHER_CASES_SHOWN = 20
 
 
 # ---- the queue --------------------------------------------------------------
+
 
 def _queue_scope(request) -> tuple[list[Site], list[int], dict]:
     """The user's sites, the ones the queue shows (all, or the one picked), and the filters."""
@@ -60,7 +69,7 @@ def queue(request):
         "page": page,
         "filters": filters,
         "sites": sites,
-        "statuses": [(ALL, "All")] + CaseStatus.choices,
+        "statuses": [(ALL, "All"), *CaseStatus.choices],
         "query": query,
         "can_act": bool(editable),
         "assignees": _assignee_choices(site_ids),
@@ -72,9 +81,11 @@ def queue(request):
 
 
 def _assignee_choices(site_ids: list[int]):
-    return User.objects.filter(
-        memberships__site_id__in=site_ids, memberships__role__in=actions.ASSIGNABLE_ROLES
-    ).distinct().order_by("username")
+    return (
+        User.objects.filter(memberships__site_id__in=site_ids, memberships__role__in=actions.ASSIGNABLE_ROLES)
+        .distinct()
+        .order_by("username")
+    )
 
 
 @require_POST
@@ -124,17 +135,43 @@ def export_csv(request):
             return value
 
     writer = csv.writer(Echo())
-    header = ["case", "site", "status", "category", "readers", "quote", "suggestion", "article", "url", "assignee", "first reported", "last reported"]
+    header = [
+        "case",
+        "site",
+        "status",
+        "category",
+        "readers",
+        "quote",
+        "suggestion",
+        "article",
+        "url",
+        "assignee",
+        "first reported",
+        "last reported",
+    ]
 
     def rows():
         yield writer.writerow(header)
         for case in cases.iterator(chunk_size=500):
-            yield writer.writerow([safe_cell(v) for v in (
-                case.pk, case.site.key, case.status, case.category, case.report_count, case.exact,
-                case.first_suggestion or "", case.article.title, case.article.url,
-                case.assignee.get_username() if case.assignee_id else "",
-                case.created_at.isoformat(), case.last_reported_at.isoformat() if case.last_reported_at else "",
-            )])
+            yield writer.writerow(
+                [
+                    safe_cell(v)
+                    for v in (
+                        case.pk,
+                        case.site.key,
+                        case.status,
+                        case.category,
+                        case.report_count,
+                        case.exact,
+                        case.first_suggestion or "",
+                        case.article.title,
+                        case.article.url,
+                        case.assignee.get_username() if case.assignee_id else "",
+                        case.created_at.isoformat(),
+                        case.last_reported_at.isoformat() if case.last_reported_at else "",
+                    )
+                ]
+            )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="corrigo-cases.csv"'
@@ -153,6 +190,7 @@ def safe_cell(value) -> str:
 
 
 # ---- one case ---------------------------------------------------------------
+
 
 @require_safe
 @case_view(Role.VIEWER)
@@ -181,7 +219,8 @@ def _case_context(request, case, **forms) -> dict:
         "reported_text": _split(reported_on.text, case.start, case.end) if reported_on and case.has_quote else None,
         # The reported version may still be the latest: then the text is shown once.
         "anchor_text": _split(latest.text, case.anchor_start, case.anchor_end)
-        if latest and case.anchor_version_id != case.version_id else None,
+        if latest and case.anchor_version_id != case.version_id
+        else None,
         "still_latest": case.anchor_status and case.anchor_version_id == case.version_id,
         "anchor_badge": ANCHOR_BADGES.get(case.anchor_status),
         "others": others,
@@ -314,6 +353,7 @@ def merge(request, case):
 
 # ---- site settings (admins) -------------------------------------------------
 
+
 @require_safe
 @login_required
 def my_sites(request):
@@ -328,8 +368,13 @@ def _in_quotes(value: str) -> str:
 
 def embed_snippet(site: Site, widget_url: str) -> str:
     """The normative embed tag for this site, as text to paste into a page template."""
-    attributes = {"src": widget_url, "data-site": site.key, "data-article": site.article_selector,
-                  "data-ignore": site.ignore_selectors, "data-lang": site.default_language}
+    attributes = {
+        "src": widget_url,
+        "data-site": site.key,
+        "data-article": site.article_selector,
+        "data-ignore": site.ignore_selectors,
+        "data-lang": site.default_language,
+    }
     # Written as HTML source must be; the template escapes the whole tag again for display.
     written = "".join(f' {name}="{_in_quotes(value)}"' for name, value in attributes.items() if value)
     return f"<script async{written}></script>"
@@ -396,7 +441,9 @@ def add_member(request, site):
     if not form.is_valid():
         return _settings_invalid(request, site, member_form=form)
     try:
-        services.add_member(site, form.cleaned_data["username"], form.cleaned_data["role"], password=form.cleaned_data["password"])
+        services.add_member(
+            site, form.cleaned_data["username"], form.cleaned_data["role"], password=form.cleaned_data["password"]
+        )
     except services.SiteRuleError as error:
         messages.error(request, str(error))
         return redirect("desk:site-settings", site.key)
@@ -443,7 +490,9 @@ def new_token(request, site):
     form = TokenForm(request.POST)
     if not form.is_valid():
         return _settings_invalid(request, site, token_form=form)
-    token = create_token(site, form.cleaned_data["name"], can_see_email=form.cleaned_data["can_see_email"], created_by=request.user)
+    token = create_token(
+        site, form.cleaned_data["name"], can_see_email=form.cleaned_data["can_see_email"], created_by=request.user
+    )
     # Shown in this answer only (no redirect): Corrigo keeps just its hash.
     response = render(request, "desk/site_settings.html", _settings_context(request, site, new_token=token))
     response["Cache-Control"] = "no-store"

@@ -111,8 +111,14 @@ def merge(duplicate: Case, into: Case, *, by: User) -> Case:
 
     before_count = into.report_count
     _recount(into)
-    _log(into, by, CaseEvent.Action.MERGED_FROM, str(before_count), str(into.report_count),
-         text=f"{moved} report(s) from case {duplicate.pk}")
+    _log(
+        into,
+        by,
+        CaseEvent.Action.MERGED_FROM,
+        str(before_count),
+        str(into.report_count),
+        text=f"{moved} report(s) from case {duplicate.pk}",
+    )
 
     before_status = duplicate.status
     duplicate.status = CaseStatus.DUPLICATE
@@ -144,9 +150,12 @@ def assignable_members(case: Case):
 @transaction.atomic
 def assign(case: Case, assignee: User | None, *, by: User) -> bool:
     """Give the case to an editor or admin of its site (None takes it back). False when unchanged."""
-    if assignee is not None and not Membership.objects.filter(
-        user=assignee, site_id=case.site_id, role__in=ASSIGNABLE_ROLES, user__is_active=True
-    ).exists():
+    if (
+        assignee is not None
+        and not Membership.objects.filter(
+            user=assignee, site_id=case.site_id, role__in=ASSIGNABLE_ROLES, user__is_active=True
+        ).exists()
+    ):
         raise ActionError(f"{assignee.get_username()} is not an editor of this site.")
     case = _locked(case)
     if case.assignee_id == (assignee.pk if assignee else None):

@@ -3,21 +3,22 @@
 import json
 from typing import Annotated, Literal
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.request import RawPostDataException
-from django.core.exceptions import RequestDataTooBig
-from django.conf import settings
 from ninja import Field, Query, Router, Schema
 from ninja.security import HttpBearer
-from pydantic import ConfigDict, ValidationError as PydanticError, WithJsonSchema
+from pydantic import ConfigDict, WithJsonSchema
+from pydantic import ValidationError as PydanticError
 
 from corrigo.reports.errors import ApiError, ErrorOut, invalid, pydantic_fields
 from corrigo.reports.models import AnchorStatus, Case, CaseStatus, Category, Report
 from corrigo.reports.schemas import ReportIn, cross_field_errors
 from corrigo.reports.services import submit_report
 from corrigo.sites.models import ApiToken, Site
-from corrigo.sql import UNSTORABLE, row_id
 from corrigo.sites.services import SITE_KEY, intake_site, origin_allowed_anywhere, token_for
+from corrigo.sql import UNSTORABLE, row_id
 
 router = Router(tags=["reports"])
 
@@ -27,6 +28,7 @@ MAX_PAGE_SIZE = 200
 
 
 # ---- intake -----------------------------------------------------------------
+
 
 def _cors(response: HttpResponse, origin: str | None) -> HttpResponse:
     response["Vary"] = "Origin"
@@ -59,7 +61,7 @@ def _read_report(request: HttpRequest) -> ReportIn:
     if not isinstance(data, dict):
         raise invalid("The body must be a JSON object.")
     if bad := _unstorable_fields(data):
-        raise invalid("Text may not contain NUL characters or unpaired surrogates.", {f: "unstorable character" for f in bad})
+        raise invalid("Text may not contain NUL characters or unpaired surrogates.", dict.fromkeys(bad, "unstorable character"))
     try:
         return ReportIn.model_validate(data)
     except PydanticError as exc:
@@ -104,7 +106,9 @@ REPORT_BODY_SCHEMA = {
         "required": True,
         "content": {
             "application/json": {"schema": _inlined(ReportIn.model_json_schema())},
-            "text/plain": {"schema": {"type": "string", "description": "The same JSON object, sent as text/plain to avoid a CORS preflight."}},
+            "text/plain": {
+                "schema": {"type": "string", "description": "The same JSON object, sent as text/plain to avoid a CORS preflight."}
+            },
         },
     },
     "responses": {
@@ -119,8 +123,11 @@ REPORT_BODY_SCHEMA = {
 
 
 @router.post(
-    "/reports", auth=None, response={(200, 201): Receipt, (400, 403, 404, 413): ErrorOut},
-    openapi_extra=REPORT_BODY_SCHEMA, summary="Submit a reader's report",
+    "/reports",
+    auth=None,
+    response={(200, 201): Receipt, (400, 403, 404, 413): ErrorOut},
+    openapi_extra=REPORT_BODY_SCHEMA,
+    summary="Submit a reader's report",
 )
 def submit(request: HttpRequest) -> HttpResponse:
     origin = request.headers.get("Origin")
@@ -156,6 +163,7 @@ def preflight(request: HttpRequest) -> HttpResponse:
 
 
 # ---- read API ---------------------------------------------------------------
+
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
@@ -325,11 +333,18 @@ LIMIT_PARAM = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
 
 @router.get(
-    "/reports", auth=TokenAuth(), response={200: ReportPage, (400, 401, 403, 404): ErrorOut}, exclude_unset=True,
-    openapi_extra=_read_errors(forbidden="forbidden: the token is for another site.", not_found="unknown_site: no site with this key."),
+    "/reports",
+    auth=TokenAuth(),
+    response={200: ReportPage, (400, 401, 403, 404): ErrorOut},
+    exclude_unset=True,
+    openapi_extra=_read_errors(
+        forbidden="forbidden: the token is for another site.", not_found="unknown_site: no site with this key."
+    ),
     summary="List reports, newest first",
 )
-def list_reports(request: HttpRequest, site: str | None = SITE_PARAM, cursor: str | None = CURSOR_PARAM, limit: int = LIMIT_PARAM):
+def list_reports(
+    request: HttpRequest, site: str | None = SITE_PARAM, cursor: str | None = CURSOR_PARAM, limit: int = LIMIT_PARAM
+):
     the_site = _site_for(request, site)
     rows, next_cursor = _page(Report.objects.filter(site=the_site), cursor, limit)
     with_email = request.auth.can_see_email
@@ -337,13 +352,20 @@ def list_reports(request: HttpRequest, site: str | None = SITE_PARAM, cursor: st
 
 
 @router.get(
-    "/cases", auth=TokenAuth(), response={200: CasePage, (400, 401, 403, 404): ErrorOut},
-    openapi_extra=_read_errors(forbidden="forbidden: the token is for another site.", not_found="unknown_site: no site with this key."),
+    "/cases",
+    auth=TokenAuth(),
+    response={200: CasePage, (400, 401, 403, 404): ErrorOut},
+    openapi_extra=_read_errors(
+        forbidden="forbidden: the token is for another site.", not_found="unknown_site: no site with this key."
+    ),
     summary="List cases, newest first",
 )
 def list_cases(
-    request: HttpRequest, site: str | None = SITE_PARAM, status: CaseStatus | None = None,
-    cursor: str | None = CURSOR_PARAM, limit: int = LIMIT_PARAM,
+    request: HttpRequest,
+    site: str | None = SITE_PARAM,
+    status: CaseStatus | None = None,
+    cursor: str | None = CURSOR_PARAM,
+    limit: int = LIMIT_PARAM,
 ):
     the_site = _site_for(request, site)
     cases = Case.objects.filter(site=the_site).select_related("article", "assignee")
@@ -354,7 +376,10 @@ def list_cases(
 
 
 @router.get(
-    "/cases/{case_id}", auth=TokenAuth(), response={200: CaseWithReports, (400, 401, 404): ErrorOut}, exclude_unset=True,
+    "/cases/{case_id}",
+    auth=TokenAuth(),
+    response={200: CaseWithReports, (400, 401, 404): ErrorOut},
+    exclude_unset=True,
     openapi_extra=_read_errors(not_found="not_found: no such case for this token's site."),
     summary="One case with its reports",
 )

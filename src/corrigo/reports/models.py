@@ -44,7 +44,11 @@ class Case(models.Model):
     category = models.CharField(max_length=10, choices=Category.choices, blank=True)
 
     version = models.ForeignKey(
-        ArticleVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        ArticleVersion,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="The version the quote was reported on.",
     )
     exact = models.TextField(blank=True)
@@ -54,9 +58,7 @@ class Case(models.Model):
     end = models.PositiveIntegerField(null=True, blank=True)
 
     anchor_status = models.CharField(max_length=10, choices=AnchorStatus.choices, blank=True)
-    anchor_version = models.ForeignKey(
-        ArticleVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    anchor_version = models.ForeignKey(ArticleVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     anchor_start = models.PositiveIntegerField(null=True, blank=True)
     anchor_end = models.PositiveIntegerField(null=True, blank=True)
     anchor_checked_at = models.DateTimeField(null=True, blank=True)

@@ -4,9 +4,10 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
 from corrigo.anchoring import CONTEXT_LENGTH
 from corrigo.articles.canonical import InvalidURL, canonical_url
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 MAX_EXACT = 1000
 MAX_ARTICLE_TEXT = 200_000
@@ -96,4 +97,3 @@ def cross_field_errors(report: ReportIn) -> dict[str, str]:
     if report.article_text[report.quote.start : report.quote.end] != report.quote.exact:
         return {"quote.exact": "quote.exact does not match article_text[start:end]."}
     return {}
-

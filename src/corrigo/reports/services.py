@@ -8,8 +8,8 @@ docs/decisions/0006-intake-sql.md.
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 
 from django.db import IntegrityError, connection
 from django.utils import timezone
@@ -75,8 +75,12 @@ def submit_report(site: Site, data: ReportIn) -> Submission:
 def _store(site: Site, data: ReportIn) -> Submission:
     now = timezone.now()
     article_id, latest_version_id = upsert_article(
-        site.pk, url=data.url, canonical_url=data.canonical_url or "", external_id=data.article_id or "",
-        title=data.title or "", now=now,
+        site.pk,
+        url=data.url,
+        canonical_url=data.canonical_url or "",
+        external_id=data.article_id or "",
+        title=data.title or "",
+        now=now,
     )
     filing = Filing(site.pk, article_id, latest_version_id, data.category or "", now)
     if data.quote is not None:
@@ -92,14 +96,32 @@ def _store(site: Site, data: ReportIn) -> Submission:
         filing.start, filing.end = quote.start, quote.end
     case_id = file_under_case(filing)
     uid = new_report_uid()
-    insert(Report, {
-        "uid": uid, "site_id": site.pk, "case_id": case_id, "article_id": article_id,
-        "version_id": filing.version_id, "client_report_id": data.client_report_id,
-        "url": data.url, "canonical_url": data.canonical_url or "", "article_external_id": data.article_id or "",
-        "title": data.title or "", "exact": filing.exact, "prefix": filing.prefix, "suffix": filing.suffix,
-        "start": filing.start, "end": filing.end, "suggestion": data.suggestion or "", "comment": data.comment or "",
-        "category": filing.category, "email": data.email or "", "language": data.language or "", "created_at": now,
-    })
+    insert(
+        Report,
+        {
+            "uid": uid,
+            "site_id": site.pk,
+            "case_id": case_id,
+            "article_id": article_id,
+            "version_id": filing.version_id,
+            "client_report_id": data.client_report_id,
+            "url": data.url,
+            "canonical_url": data.canonical_url or "",
+            "article_external_id": data.article_id or "",
+            "title": data.title or "",
+            "exact": filing.exact,
+            "prefix": filing.prefix,
+            "suffix": filing.suffix,
+            "start": filing.start,
+            "end": filing.end,
+            "suggestion": data.suggestion or "",
+            "comment": data.comment or "",
+            "category": filing.category,
+            "email": data.email or "",
+            "language": data.language or "",
+            "created_at": now,
+        },
+    )
     return Submission(uid, case_id, created=True)
 
 
@@ -114,8 +136,16 @@ def file_under_case(filing: Filing) -> int:
     if filing.start is not None:
         row = fetchone(
             _same_passage_sql(connection.vendor),
-            [filing.article_id, CaseStatus.OPEN, filing.version_id, filing.end, filing.start,
-             filing.version_id, filing.end, filing.start],
+            [
+                filing.article_id,
+                CaseStatus.OPEN,
+                filing.version_id,
+                filing.end,
+                filing.start,
+                filing.version_id,
+                filing.end,
+                filing.start,
+            ],
         )
     if row is None:
         return _open_case(filing)
@@ -148,22 +178,47 @@ def _same_passage_sql(vendor: str) -> str:
 
 def _open_case(filing: Filing) -> int:
     case = Case(
-        site_id=filing.site_id, article_id=filing.article_id, category=filing.category,
-        version_id=filing.version_id, exact=filing.exact, prefix=filing.prefix, suffix=filing.suffix,
-        start=filing.start, end=filing.end,
+        site_id=filing.site_id,
+        article_id=filing.article_id,
+        category=filing.category,
+        version_id=filing.version_id,
+        exact=filing.exact,
+        prefix=filing.prefix,
+        suffix=filing.suffix,
+        start=filing.start,
+        end=filing.end,
     )
     if filing.start is not None and filing.latest_version_id is not None:
         # Usually the reader saw the latest text; otherwise look for the passage in it now.
-        latest_text = "" if filing.latest_version_id == filing.version_id else (
-            ArticleVersion.objects.values_list("text", flat=True).get(pk=filing.latest_version_id)
+        latest_text = (
+            ""
+            if filing.latest_version_id == filing.version_id
+            else (ArticleVersion.objects.values_list("text", flat=True).get(pk=filing.latest_version_id))
         )
         anchor_case(case, filing.latest_version_id, latest_text, filing.at)
-    return insert(Case, {
-        "site_id": case.site_id, "article_id": case.article_id, "status": CaseStatus.OPEN,
-        "category": case.category, "version_id": case.version_id, "exact": case.exact,
-        "prefix": case.prefix, "suffix": case.suffix, "start": case.start, "end": case.end,
-        "anchor_status": case.anchor_status, "anchor_version_id": case.anchor_version_id,
-        "anchor_start": case.anchor_start, "anchor_end": case.anchor_end, "anchor_checked_at": case.anchor_checked_at,
-        "report_count": 1, "last_reported_at": filing.at, "priority": case_priority(1, case.category, filing.at),
-        "created_at": filing.at, "updated_at": filing.at,
-    }, returning=True)
+    return insert(
+        Case,
+        {
+            "site_id": case.site_id,
+            "article_id": case.article_id,
+            "status": CaseStatus.OPEN,
+            "category": case.category,
+            "version_id": case.version_id,
+            "exact": case.exact,
+            "prefix": case.prefix,
+            "suffix": case.suffix,
+            "start": case.start,
+            "end": case.end,
+            "anchor_status": case.anchor_status,
+            "anchor_version_id": case.anchor_version_id,
+            "anchor_start": case.anchor_start,
+            "anchor_end": case.anchor_end,
+            "anchor_checked_at": case.anchor_checked_at,
+            "report_count": 1,
+            "last_reported_at": filing.at,
+            "priority": case_priority(1, case.category, filing.at),
+            "created_at": filing.at,
+            "updated_at": filing.at,
+        },
+        returning=True,
+    )

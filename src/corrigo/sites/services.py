@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from corrigo.articles.canonical import InvalidURL, origin_of
-from corrigo.sql import UNSTORABLE
 from corrigo.sites.models import TOKEN_PREFIX, AllowedOrigin, ApiToken, Membership, Role, Site, hash_token
+from corrigo.sql import UNSTORABLE
 
 # For people, from the CLI and the desk alike: far beyond any passphrase, and short
 # enough that hashing it costs nothing.
@@ -139,7 +139,9 @@ def intake_site(key: str) -> IntakeSite | None:
     if site is None:
         _site_cache.pop(key, None)
         return None
-    entry = IntakeSite(site, frozenset(site.allowed_origins.values_list("origin", flat=True)), time.monotonic() + SITE_CACHE_SECONDS)
+    entry = IntakeSite(
+        site, frozenset(site.allowed_origins.values_list("origin", flat=True)), time.monotonic() + SITE_CACHE_SECONDS
+    )
     if len(_site_cache) > 10_000:  # keys come from the network: keep the cache bounded
         _site_cache.clear()
     _site_cache[key] = entry
@@ -162,7 +164,7 @@ def create_site(key: str, name: str = "", origins: list[str] = (), **settings) -
     site.full_clean()
     unstorable = [field for field, value in vars(site).items() if isinstance(value, str) and UNSTORABLE.search(value)]
     if unstorable:
-        raise ValidationError({field: "It contains a NUL character or an unpaired surrogate." for field in unstorable})
+        raise ValidationError(dict.fromkeys(unstorable, "It contains a NUL character or an unpaired surrogate."))
     try:
         with transaction.atomic():
             site.save()
@@ -215,8 +217,12 @@ def create_token(site: Site, name: str = "", *, can_see_email: bool = False, cre
         raise ValueError("the token's name contains a NUL character or an unpaired surrogate")
     token = ApiToken.generate()
     ApiToken.objects.create(
-        site=site, name=name, digest=hash_token(token), hint=token[:10],
-        can_see_email=can_see_email, created_by=created_by,
+        site=site,
+        name=name,
+        digest=hash_token(token),
+        hint=token[:10],
+        can_see_email=can_see_email,
+        created_by=created_by,
     )
     return token
 

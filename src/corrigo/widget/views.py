@@ -32,7 +32,9 @@ def serve(request: HttpRequest, name: str) -> HttpResponse:
         response = HttpResponseNotModified()
     else:
         use_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
-        response = HttpResponse(compressed if use_gzip else raw, content_type=CONTENT_TYPES[name.rsplit(".", 1)[1]] + "; charset=utf-8")
+        response = HttpResponse(
+            compressed if use_gzip else raw, content_type=CONTENT_TYPES[name.rsplit(".", 1)[1]] + "; charset=utf-8"
+        )
         if use_gzip:
             response["Content-Encoding"] = "gzip"
     response["ETag"] = etag

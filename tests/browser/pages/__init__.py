@@ -71,12 +71,18 @@ class FakeWeb:
     posted_headers: list[dict] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
 
-    def attach(self, context) -> "FakeWeb":
+    def attach(self, context) -> FakeWeb:
         context.route("**/*", self._handle)
         return self
 
-    def serve(self, path: str, html: str, csp: str | None = STRICT_CSP, headers: dict | None = None,
-              content_type: str = "text/html; charset=utf-8") -> str:
+    def serve(
+        self,
+        path: str,
+        html: str,
+        csp: str | None = STRICT_CSP,
+        headers: dict | None = None,
+        content_type: str = "text/html; charset=utf-8",
+    ) -> str:
         head = {"content-type": content_type, **(headers or {})}
         if csp:
             head["content-security-policy"] = csp
@@ -115,7 +121,7 @@ class FakeWeb:
         url = request.url
         self.requests.append(url)
         if url.startswith(PUBLISHER + "/"):
-            page = self.pages.get(url[len(PUBLISHER):].split("#")[0])
+            page = self.pages.get(url[len(PUBLISHER) :].split("#")[0])
             if page is None:
                 return route.fulfill(status=404, body="not found")
             body, headers = page
@@ -128,9 +134,13 @@ class FakeWeb:
 
     def _forward(self, route):
         request = route.request
-        response = route.fetch(url=self.live_url + request.url[len(CORRIGO):])
+        response = route.fetch(url=self.live_url + request.url[len(CORRIGO) :])
         # The body arrives decoded: drop the headers that described its encoding.
-        headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")}
+        headers = {
+            k: v
+            for k, v in response.headers.items()
+            if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        }
         route.fulfill(status=response.status, headers=headers, body=response.body())
 
     def _report(self, route):
@@ -144,11 +154,14 @@ class FakeWeb:
         if fault == "hold":
             return self.held.append(route)
         if fault == "lost":
-            route.fetch(url=self.live_url + route.request.url[len(CORRIGO):])
+            route.fetch(url=self.live_url + route.request.url[len(CORRIGO) :])
             return route.abort("connectionreset")
         body = json.dumps({"error": {"code": "unavailable", "message": "Try again later."}})
-        route.fulfill(status=int(fault), body=body, headers={
-            "content-type": "application/json", "access-control-allow-origin": route.request.headers.get("origin", "*")})
+        route.fulfill(
+            status=int(fault),
+            body=body,
+            headers={"content-type": "application/json", "access-control-allow-origin": route.request.headers.get("origin", "*")},
+        )
 
 
 def shared_page_ids() -> list[str]:
