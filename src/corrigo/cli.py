@@ -192,7 +192,8 @@ def _serve(host: str, port: int, workers: int, threads: int = 1, *, with_worker:
             self.cfg.set("forwarded_allow_ips", os.environ.get("CORRIGO_FORWARDED_ALLOW_IPS", "127.0.0.1"))
 
             if with_worker:
-                # The demo's job worker runs in gunicorn's master, once its workers are forked.
+                # The demo's job worker runs in gunicorn's master; the app workers forked from it
+                # open their own database connections and SQLite write lock (corrigo.sql).
                 self.cfg.set("when_ready", lambda server: _start_worker_thread())
 
         def load(self):
