@@ -173,7 +173,7 @@ def cmd_createtoken(args: argparse.Namespace) -> None:
     print("Keep it now: Corrigo stores only its hash and cannot show it again.", file=sys.stderr)
 
 
-def _serve(host: str, port: int, workers: int, threads: int = 1) -> None:
+def _serve(host: str, port: int, workers: int, threads: int = 1, *, with_worker: bool = False) -> None:
     from django.db import connections
     from gunicorn.app.base import BaseApplication
 
@@ -191,10 +191,34 @@ def _serve(host: str, port: int, workers: int, threads: int = 1) -> None:
             self.cfg.set("accesslog", os.environ.get("CORRIGO_ACCESS_LOG"))
             self.cfg.set("forwarded_allow_ips", os.environ.get("CORRIGO_FORWARDED_ALLOW_IPS", "127.0.0.1"))
 
+            if with_worker:
+                # The demo's job worker runs in gunicorn's master; the app workers forked from it
+                # open their own database connections and SQLite write lock (corrigo.sql).
+                self.cfg.set("when_ready", lambda server: _start_worker_thread())
+
         def load(self):
             return application
 
     Server().run()
+
+
+def _start_worker_thread() -> None:
+    from corrigo.jobs.worker import start_thread
+
+    start_thread()
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    _setup()
+    import threading
+
+    from corrigo.jobs.worker import run_forever, work
+
+    if args.once:
+        ran = work(threading.Event(), once=True)
+        print(f"Ran {ran} job{'s' if ran != 1 else ''}; none is due now.")
+    else:
+        run_forever()
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -228,7 +252,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
         f"Select a phrase in the article and press Ctrl+Enter (⌘+Enter on a Mac).\n",
         flush=True,
     )
-    _serve("127.0.0.1", args.port, args.workers)
+    _serve("127.0.0.1", args.port, args.workers, with_worker=True)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -254,6 +278,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
 
     commands.add_parser("migrate", help="create or update the database tables").set_defaults(func=cmd_migrate)
+
+    worker = commands.add_parser("worker", help="run the job queue: deliveries, fetches, digests")
+    worker.add_argument("--once", action="store_true", help="run the jobs that are due, then exit")
+    worker.set_defaults(func=cmd_worker)
 
     site = commands.add_parser("createsite", help="add a site")
     site.add_argument("key")

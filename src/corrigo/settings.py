@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "corrigo.sites",
     "corrigo.articles",
     "corrigo.reports",
+    "corrigo.jobs",
     "corrigo.desk",
     "corrigo.demo",
     "corrigo.widget",

@@ -82,6 +82,17 @@ def insert(model, values: dict, *, returning: bool = False) -> int | None:
 _lock_files: dict[str, int] = {}
 
 
+def _forget_lock_files_after_fork() -> None:
+    # A forked process shares the parent's open lock file, and with it the parent's flock:
+    # it must open its own, or it would enter while the parent (the demo's worker thread) writes.
+    for fd in _lock_files.values():
+        os.close(fd)
+    _lock_files.clear()
+
+
+os.register_at_fork(after_in_child=_forget_lock_files_after_fork)
+
+
 @contextlib.contextmanager
 def write_transaction() -> Iterator[None]:
     """transaction.atomic(), queued fairly between processes on SQLite.
