@@ -1,6 +1,6 @@
 """The widget lives under a publisher's strict Content Security Policy and leaves no trace.
 
-The host pages send the policy DESIGN.md promises publishers (plus Trusted Types, which
+The host pages send the policy docs/widget.md promises publishers (plus Trusted Types, which
 turns any HTML parsing of strings, eval or string timers into a violation); a listener
 installed before any script records every ``securitypolicyviolation``.
 """

@@ -19,7 +19,7 @@ from tests.shared_data import SHARED_PAGES
 
 PUBLISHER = "https://publisher.test"
 CORRIGO = "https://corrigo.test"
-# The policy DESIGN.md promises publishers the widget works under, plus Trusted Types,
+# The policy docs/widget.md promises publishers the widget works under, plus Trusted Types,
 # which turns any innerHTML, eval or string-to-code in the widget into a violation.
 STRICT_CSP = (
     f"default-src 'self'; script-src 'self' {CORRIGO}; connect-src {CORRIGO}; style-src 'self'; "
