@@ -28,12 +28,14 @@ export function start (settings) {
 const quoteIn = (range, root) => root && quoteOfRange(range, root, widget.ignoreSelectors)
 
 // Ctrl+Enter or the touch button: the dialog for the quote, or, for a selection that makes
-// none, the general form saying why, with the selected words in the message.
+// none, the general form saying why, with the selected words in the message (the plain
+// general form if the page took the words away while the lazy part was loading).
 export function reportRange (range, back) {
   hideTouchButton()
   const root = widget.articleRoot()
   const quoted = quoteIn(range, root)
-  openDialog(quoted ? { quote: quoted } : { words: selectedWords(range), reason: unquotableReason(range, root) }, back)
+  const words = !quoted && selectedWords(range)
+  openDialog(quoted ? { quote: quoted } : words ? { words, reason: unquotableReason(range, root) } : {}, back)
 }
 
 // "Write to us": the general form.

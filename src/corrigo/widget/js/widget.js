@@ -35,8 +35,9 @@
 
   // The lazy part, loaded once (again after a failure): the module, started with its settings.
   function lazyPart () {
+    if (loading) return loading
     const code = language()
-    loading = loading || Promise.all([
+    loading = Promise.all([
       import(base + 'widget/ui.js'), fetchFile('widget/i18n-' + code + '.json', 'json'), fetchFile('widget/widget.css', 'text')
     ]).then(([ui, strings, css]) => {
       ui.start({
@@ -57,7 +58,7 @@
 
   const withLazyPart = (action) => lazyPart().then(action).catch((error) => console.warn('Corrigo:', error))
 
-  // Opens the dialog once the lazy part is there; `show` is told which function opens it.
+  // One dialog at a time: `show(ui)` opens it once the lazy part is there.
   function open (show) {
     if (dialogOpen) return
     dialogOpen = true
@@ -78,14 +79,23 @@
     return !!element && (element.isContentEditable || /^(input|textarea|select)$/.test(element.localName))
   }
 
-  // The reader's selection, when it has words in it, outside any editable area, on a page
-  // that has its article root (a section front sharing the article template has none).
+  // A page without the configured root (a section front sharing the article template) is
+  // not an article: the widget leaves its selections alone. A selector the engine rejects
+  // matches nothing.
+  function isArticlePage () {
+    try {
+      return !tag.article || !!document.querySelector(tag.article)
+    } catch {
+      return false
+    }
+  }
+
+  // The reader's selection, when it has words in it, outside any editable area, on an article page.
   function selectedRange () {
     const selection = document.getSelection()
     if (!selection || !selection.rangeCount || selection.isCollapsed || !selection.toString().trim()) return null
     const range = selection.getRangeAt(0)
-    const onArticlePage = !tag.article || (() => { try { return document.querySelector(tag.article) } catch { return null } })()
-    return onArticlePage && !isEditable(range.startContainer) && !isEditable(range.endContainer) ? range : null
+    return isArticlePage() && !isEditable(range.startContainer) && !isEditable(range.endContainer) ? range : null
   }
 
   // Ctrl+Enter (⌘+Enter) on a selection. The range is taken now, at the key press, and quoted
