@@ -93,9 +93,12 @@
   // The reader's selection, when it has words in it, outside any editable area, on an article page.
   function selectedRange () {
     const selection = document.getSelection()
-    if (!selection || !selection.rangeCount || selection.isCollapsed || !selection.toString().trim()) return null
+    if (!selection || !selection.rangeCount || selection.isCollapsed) return null
     const range = selection.getRangeAt(0)
-    return isArticlePage() && !isEditable(range.startContainer) && !isEditable(range.endContainer) ? range : null
+    // The range's text, not the selection's: that is only what is rendered, and a page may
+    // keep its article hidden until its own scripts run.
+    if (!range.toString().trim() || !isArticlePage()) return null
+    return isEditable(range.startContainer) || isEditable(range.endContainer) ? null : range
   }
 
   // Ctrl+Enter (⌘+Enter) on a selection. The range is taken now, at the key press, and quoted
