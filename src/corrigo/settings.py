@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "corrigo.articles",
     "corrigo.reports",
     "corrigo.jobs",
+    "corrigo.notify",
     "corrigo.desk",
     "corrigo.demo",
     "corrigo.widget",
