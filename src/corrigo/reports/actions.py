@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from corrigo.notify.events import emit
+from corrigo.notify.models import EventType
 from corrigo.reports.models import Case, CaseEvent, CaseStatus, Report
 from corrigo.reports.priority import case_priority
 from corrigo.reports.services import SEVERITY
@@ -54,6 +56,8 @@ def _set_status(case: Case, status: str, by: User) -> bool:
     case.resolved_at = None if status == CaseStatus.OPEN else timezone.now()
     case.save(update_fields=["status", "resolved_at", "updated_at"])
     _log(case, by, CaseEvent.Action.STATUS, before, status)
+    if status != CaseStatus.OPEN:  # given an outcome (or another one): webhooks, and thanks when fixed
+        emit(EventType.CASE_RESOLVED, site_id=case.site_id, case_id=case.pk)
     return True
 
 
@@ -127,6 +131,7 @@ def merge(duplicate: Case, into: Case, *, by: User) -> Case:
     duplicate.resolved_at = timezone.now()
     duplicate.save(update_fields=["status", "duplicate_of", "report_count", "resolved_at", "updated_at"])
     _log(duplicate, by, CaseEvent.Action.MERGE_INTO, before_status, f"duplicate of case {into.pk}")
+    emit(EventType.CASE_RESOLVED, site_id=duplicate.site_id, case_id=duplicate.pk)
     return into
 
 
