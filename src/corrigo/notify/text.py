@@ -19,12 +19,15 @@ _SPACES = re.compile(r"\s+")
 _SLACK_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
-def clean(text: str | None) -> str:
-    """Reader text for a body: line breaks kept (as \\n), controls and bidi formatting removed."""
+def clean(text: str | None, *, strip: bool = True) -> str:
+    """Reader text for a body: line breaks kept (as \\n), controls and bidi formatting removed.
+
+    strip=False keeps the spaces at its ends (a quote's context runs into the quote).
+    """
     if not text:
         return ""
-    text = _LINE_BREAKS.sub("\n", text)
-    return _CONTROLS.sub("", text).strip()
+    text = _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text))
+    return text.strip() if strip else text
 
 
 def one_line(text: str | None, limit: int = 120) -> str:
