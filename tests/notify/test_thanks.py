@@ -32,7 +32,7 @@ def two_readers(site):
 
 
 def test_a_fixed_case_thanks_every_reporter_with_an_address_once_in_their_language(site, smtp, editor, two_readers):
-    case, first, second = two_readers
+    case, _first, _second = two_readers
     run_worker()
     actions.resolve(case, "fixed", by=editor)
     run_worker()
@@ -95,7 +95,7 @@ def test_the_mail_says_what_it_says_now_and_links_the_notice(site, smtp, editor,
 
 
 def test_an_opted_out_reader_is_never_written_to_again(site, smtp, editor, two_readers, client):
-    case, first, _ = two_readers
+    case, _first, _ = two_readers
     actions.resolve(case, "fixed", by=editor)
     run_worker()
     link = str(thanked(smtp)["ann@readers.example"]["List-Unsubscribe"]).strip().strip("<>")

@@ -84,7 +84,7 @@ def test_a_receiver_with_no_server_listening_gets_the_event_once_it_is_back(site
 
     port = free_port()
     settings.ALLOW_PRIVATE_HOSTS = frozenset({("127.0.0.1", port)})
-    endpoint, secret = webhooks.add_endpoint(site, f"http://127.0.0.1:{port}/hook")
+    _endpoint, secret = webhooks.add_endpoint(site, f"http://127.0.0.1:{port}/hook")
     case_about()
     run_worker()
     job = deliveries().get()
@@ -276,7 +276,7 @@ def test_one_worker_delivers_an_event_to_every_endpoint_of_its_site_only(site, o
 
     second = Receiver(http_server, "/second")
     standard(site, receiver)
-    endpoint, second.secret = webhooks.add_endpoint(site, second.url)
+    _endpoint, second.secret = webhooks.add_endpoint(site, second.url)
     foreign = Receiver(http_server, "/foreign")
     webhooks.add_endpoint(other_site, foreign.url)
     case_about()
