@@ -11,7 +11,8 @@ from corrigo.anchoring import selector_error
 from corrigo.reports.actions import MAX_NOTE, OUTCOMES
 from corrigo.reports.schemas import LANGUAGE_TAG
 from corrigo.sites.models import Role, Site
-from corrigo.sites.services import MAX_PASSWORD_LENGTH, InvalidOrigin, parse_origin
+from corrigo.lib.urls import InvalidURL, parse_origin
+from corrigo.sites.services import MAX_PASSWORD_LENGTH
 from corrigo.sql import row_id
 
 OUTCOME_CHOICES = [(o.value, o.label) for o in OUTCOMES]
@@ -92,7 +93,7 @@ class OriginsForm(forms.Form):
         for origin in origins:
             try:
                 parse_origin(origin)
-            except InvalidOrigin as why:
+            except InvalidURL as why:
                 shown = origin if len(origin) <= 80 else origin[:79] + "…"
                 errors.append(ValidationError(f"Not an http(s) origin: {shown} ({why})"))
         if errors:

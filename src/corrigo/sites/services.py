@@ -1,19 +1,15 @@
 """Site rules shared by the API, the desk and the CLI: origins, memberships, tokens."""
 
-import codecs
-import ipaddress
 import re
 import time
-import unicodedata
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from corrigo.articles.canonical import InvalidURL, origin_of
+from corrigo.lib.urls import InvalidURL, normalise_origin, parse_origin
 from corrigo.sites.models import TOKEN_PREFIX, AllowedOrigin, ApiToken, Membership, Role, Site, hash_token
 from corrigo.sql import UNSTORABLE
 
@@ -22,92 +18,6 @@ from corrigo.sql import UNSTORABLE
 MAX_PASSWORD_LENGTH = 4096
 SITE_KEY = re.compile(r"[-a-zA-Z0-9_]{1,64}")  # Site.key is a SlugField
 TOKEN = re.compile(re.escape(TOKEN_PREFIX) + r"[A-Za-z0-9_-]{43}")  # ApiToken.generate()
-
-# A host as browsers write it in an Origin header: ASCII labels (IDNs in xn-- form).
-_LABEL = re.compile(r"[a-z0-9_-]{1,63}")
-_NUMBER = re.compile(r"[0-9]+|0x[0-9a-f]*")
-# Letters that IDNA 2003 (Python's codec) maps away but browsers keep (UTS 46, non-transitional):
-# converting them here would allow a host other than the one the browser sends.
-_DEVIATIONS = frozenset("\u00df\u03c2\u200c\u200d")
-
-
-class InvalidOrigin(ValueError):
-    """A value that is not an http(s) origin; the message says why."""
-
-
-def parse_origin(value: str) -> str:
-    """The origin of a URL or Origin header in the form browsers send (scheme://host[:port]).
-
-    Paths, queries, fragments and default ports are dropped, hosts lower-cased and IDNs
-    written in xn-- form; raises InvalidOrigin (saying why) for anything else.
-    """
-    if not isinstance(value, str):
-        raise InvalidOrigin("it is not text")
-    if UNSTORABLE.search(value):
-        raise InvalidOrigin("it contains a NUL character or an unpaired surrogate")
-    try:
-        origin = origin_of(value)
-    except InvalidURL as exc:
-        raise InvalidOrigin(str(exc).rstrip(".")) from None
-    if "@" in urlsplit(value).netloc:
-        raise InvalidOrigin("it carries a user name or password")
-    parts = urlsplit(origin)
-    if parts.port == 0:
-        raise InvalidOrigin("port 0 is not a port a page can be served from")
-    host = _browser_host(parts.hostname)
-    # At most "https://" + 253 + ":65535" characters: it always fits AllowedOrigin.origin.
-    return f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port is not None else "")
-
-
-def _browser_host(host: str) -> str:
-    if ":" in host:
-        if "%" in host:
-            raise InvalidOrigin("an IPv6 zone is not part of an origin")
-        try:
-            return f"[{ipaddress.IPv6Address(host).compressed}]"
-        except ValueError:
-            raise InvalidOrigin("the host is not a valid IPv6 address") from None
-    if not host.isascii():
-        if _DEVIATIONS & set(host):
-            raise InvalidOrigin("write this internationalised host in its xn-- form")
-        if any(unicodedata.category(ch)[0] not in "LMN" and ch not in ".-_\u3002\uff0e\uff61" for ch in host):
-            raise InvalidOrigin("the host contains characters no host name has")
-        try:
-            host = host.encode("idna").decode("ascii").lower()
-        except UnicodeError:
-            raise InvalidOrigin("the host is not a valid internationalised domain name") from None
-    # "news.example.org." is the fully qualified form of the same name: browsers reach the same server.
-    labels = host.removesuffix(".").split(".")
-    if _NUMBER.fullmatch(labels[-1]):  # browsers read such a host as an IPv4 address
-        try:
-            address = ipaddress.IPv4Address(".".join(labels))
-        except ValueError:
-            raise InvalidOrigin("the host is not a valid IPv4 address") from None
-        return str(address)
-    for label in labels:
-        if not _LABEL.fullmatch(label):
-            raise InvalidOrigin("the host is not a valid host name")
-        if label.startswith("xn--") and not _is_punycode(label[4:]):
-            raise InvalidOrigin(f"{label!r} is not valid punycode")
-    if len(".".join(labels)) > 253:
-        raise InvalidOrigin("the host is longer than 253 characters")
-    return ".".join(labels)
-
-
-def _is_punycode(text: str) -> bool:
-    try:
-        return bool(codecs.decode(text, "punycode"))
-    except UnicodeError:
-        return False
-
-
-def normalise_origin(value: str) -> str | None:
-    """The origin in canonical form, or None when it is not an http(s) origin (e.g. "null")."""
-    try:
-        return parse_origin(value)
-    except InvalidOrigin:
-        return None
-
 
 @dataclass(frozen=True)
 class IntakeSite:
@@ -183,8 +93,8 @@ def set_origins(site: Site, origins: list[str]) -> list[str]:
     for value in origins:
         try:
             origin = parse_origin(value)
-        except InvalidOrigin as exc:
-            raise InvalidOrigin(f"{_shown(value)} is not an http(s) origin: {exc}") from None
+        except InvalidURL as exc:
+            raise InvalidURL(f"{_shown(value)} is not an http(s) origin: {exc}") from None
         if origin not in normal:
             normal.append(origin)
     site.allowed_origins.exclude(origin__in=normal).delete()

@@ -1,0 +1,1 @@
+"""Helpers with no models and no Django: URLs now, the outbound HTTP client next."""
