@@ -1,10 +1,11 @@
-"""Site rules shared by the API, the desk and the CLI: origins, memberships, tokens."""
+"""Site rules shared by the API, the desk, the CLI and the demo: origins, members and roles, tokens."""
 
 import re
 import time
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -18,6 +19,7 @@ from corrigo.sql import UNSTORABLE
 MAX_PASSWORD_LENGTH = 4096
 SITE_KEY = re.compile(r"[-a-zA-Z0-9_]{1,64}")  # Site.key is a SlugField
 TOKEN = re.compile(re.escape(TOKEN_PREFIX) + r"[A-Za-z0-9_-]{43}")  # ApiToken.generate()
+
 
 @dataclass(frozen=True)
 class IntakeSite:
@@ -113,10 +115,119 @@ def _shown(value: object, limit: int = 80) -> str:
     return repr(value)
 
 
-def set_membership(user: User, site: Site, role: Role | str) -> Membership:
-    """Give the user this role on the site (one membership per user and site)."""
-    membership, _ = Membership.objects.update_or_create(user=user, site=site, defaults={"role": Role(role)})
+# ---- members: the one way to make users and give them roles (CLI, desk, demo) ----
+
+
+class SiteRuleError(ValueError):
+    """A change that would break a site rule; the message is for the admin."""
+
+
+@dataclass(frozen=True)
+class MemberAdded:
+    membership: Membership
+    new_user: bool  # False: an existing user, whose password and email were left as they were
+
+
+def check_new_user(username: str, email: str = "") -> User:
+    """An unsaved user of this name and email; raises ValidationError naming what is wrong.
+
+    The CLI asks for a password only after this passed: nobody should type one for nothing.
+    """
+    unstorable = {field: value for field, value in (("username", username), ("email", email)) if UNSTORABLE.search(value)}
+    if unstorable:
+        raise ValidationError(dict.fromkeys(unstorable, "It contains a NUL character or an unpaired surrogate."))
+    user = User(username=username, email=email)
+    # Django's own rules: letters, digits and @.+-_, at most 150 characters, a free name (in
+    # NFKC form: "ｍｉｒａ" is "mira"), and an email address it would send to.
+    user.full_clean(exclude=["password"])
+    return user
+
+
+@transaction.atomic
+def add_member(site: Site, username: str, role: Role | str, *, password: str = "", email: str = "") -> MemberAdded:
+    """Give a user a role on the site, creating the user when a first password is given.
+
+    An existing user keeps their password and email address: being made a member of one site
+    gives that site's admins no say over an account that other sites may share.
+    Raises ValidationError (keyed by username, email, password) or SiteRuleError.
+    """
+    role = Role(role)
+    user = None if UNSTORABLE.search(username) else User.objects.filter(username=User.normalize_username(username)).first()
+    new_user = user is None
+    if new_user:
+        if not password:
+            raise ValidationError({"password": f"There is no user {username!r}: give a first password to create one."})
+        user = check_new_user(username, email)
+        _check_password(password, user)
+        user.set_password(password)
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:  # created by someone else since the check
+            raise ValidationError({"username": f"User {user.username!r} was created meanwhile: try again."}) from None
+    return MemberAdded(change_role(site, user, role), new_user)
+
+
+def _check_password(password: str, user: User) -> None:
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationError({"password": f"The password is longer than {MAX_PASSWORD_LENGTH} characters."})
+    if UNSTORABLE.search(password):  # a lone surrogate cannot be hashed
+        raise ValidationError({"password": "The password contains a NUL character or an unpaired surrogate."})
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.error_list}) from None
+
+
+def change_email(user: User, email: str) -> None:
+    """Set a user's email address (the CLI's --email): the operator's say, not a site admin's."""
+    if UNSTORABLE.search(email):
+        raise ValidationError({"email": "It contains a NUL character or an unpaired surrogate."})
+    previous, user.email = user.email, email
+    try:
+        # Checked as written, then stored in Django's form of it (the domain in lower case).
+        user.full_clean(exclude=[field.name for field in User._meta.concrete_fields if field.name != "email"])
+    except ValidationError:
+        user.email = previous
+        raise
+    user.save(update_fields=["email"])
+
+
+@transaction.atomic
+def change_role(site: Site, user: User, role: Role | str) -> Membership:
+    """Give the user this role on the site (one membership per user and site), keeping an admin."""
+    role = Role(role)
+    current = _members_of(site).filter(user=user).first()
+    if current is not None and current.role == Role.ADMIN and role != Role.ADMIN:
+        _keep_an_admin(site, leaving=user)
+    membership, _ = Membership.objects.update_or_create(user=user, site=site, defaults={"role": role})
     return membership
+
+
+@transaction.atomic
+def remove_member(site: Site, user: User) -> None:
+    """Take the user's role on the site away (their account stays), keeping an admin."""
+    membership = _members_of(site).filter(user=user).first()
+    if membership is None:
+        return
+    if membership.role == Role.ADMIN:
+        _keep_an_admin(site, leaving=user)
+    membership.delete()
+
+
+def _members_of(site: Site):
+    # Changes to one site's members queue up behind its row: two admins demoting each other
+    # at once cannot both pass the check below (SQLite's IMMEDIATE transactions queue anyway).
+    list(Site.objects.select_for_update().filter(pk=site.pk).values_list("pk", flat=True))
+    return Membership.objects.filter(site=site)
+
+
+def _keep_an_admin(site: Site, leaving: User) -> None:
+    if not Membership.objects.filter(site=site, role=Role.ADMIN).exclude(user=leaving).exists():
+        raise SiteRuleError("A site needs at least one admin: make someone else admin first.")
+
+
+# ---- tokens ------------------------------------------------------------------
 
 
 def create_token(site: Site, name: str = "", *, can_see_email: bool = False, created_by: User | None = None) -> str:
@@ -135,6 +246,11 @@ def create_token(site: Site, name: str = "", *, can_see_email: bool = False, cre
         created_by=created_by,
     )
     return token
+
+
+def revoke_token(site: Site, token_id: int) -> bool:
+    """Stop a token from working at once. False when there was no such live token."""
+    return bool(ApiToken.objects.filter(pk=token_id, site=site, revoked_at=None).update(revoked_at=timezone.now()))
 
 
 def token_for(secret: str) -> ApiToken | None:
