@@ -7,7 +7,8 @@ in its site's list in canonical form goes through the origin parser. The URLs ar
 intake benchmark's own (bench/intake.py: the real pages' URLs with `?utm_source=bench`).
 Two cases: the bench's 20 URLs over and over, as intake sees a few popular articles, and
 1,000 distinct URLs (each bench URL with `&n=1`…`&n=50`) in turn, more than any cache
-of canonical_url holds, as intake would see a new URL on every report.
+of canonical_url holds, as intake would see a new URL on every report. For scale, the
+last line is intake's whole validation of one bench report body (ReportIn, URL included).
 Prints the median CPU time of one call over five runs (process time, so that other work on
 the machine disturbs it less), in microseconds. It also runs against
 a checkout from before corrigo.lib.urls existed (PYTHONPATH=that/src), so the two can be
@@ -75,6 +76,13 @@ def main() -> None:
     print(f"canonical_url, the same {len(urls)} URLs  {per_call_us(canonical_url, urls, args.rounds):6.2f} µs a URL")
     print(f"canonical_url, {len(distinct)} distinct URLs {per_call_us(canonical_url, distinct, args.rounds):6.2f} µs a URL")
     print(f"origin parser                {per_call_us(parse_origin, origins, args.rounds):6.2f} µs an origin")
+    # In context: intake's whole validation of a report body (schema, URL included), same bodies as bench/intake.py.
+    from intake import report_bodies
+
+    from corrigo.reports.schemas import ReportIn
+
+    bodies = [json.loads(body.replace("__ID__", f"bench-{n:06d}")) for n, body in enumerate(report_bodies(200))]
+    print(f"ReportIn of a bench report   {per_call_us(ReportIn.model_validate, bodies, args.rounds // 10):6.2f} µs a report")
 
 
 if __name__ == "__main__":

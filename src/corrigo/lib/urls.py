@@ -146,7 +146,7 @@ def canonical_url(value: object) -> str:
 
 
 # The readers of an article send its URL again and again: each process remembers the last
-# few hundred answers (at most a few MB, as no URL is longer than MAX_URL_LENGTH).
+# 512 answers (8 MB at worst, as no URL is longer than MAX_URL_LENGTH; decision 0014).
 @functools.lru_cache(maxsize=512)
 def _canonical(value: str) -> str:
     url = _parse(value, drop_credentials=True)
