@@ -706,7 +706,7 @@ def test_the_real_command_gives_an_existing_user_a_role_with_no_terminal_and_no_
     assert corrigo("migrate", env=env).returncode == 0
     for key in ("courier", "other"):
         assert corrigo("createsite", key, env=env).returncode == 0
-    first_role = "createuser editor --site courier --role editor --password-stdin".split()
+    first_role = ["createuser", "editor", "--site", "courier", "--role", "editor", "--password-stdin"]
     created = corrigo(*first_role, env=env, stdin=b"a long enough passphrase\n")
     assert created.returncode == 0, created.stderr
     # A new session has no controlling terminal: a password prompt would fail the command.

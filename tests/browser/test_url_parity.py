@@ -17,7 +17,7 @@ URLS = [
     "https://[0:0:0:0:0:0:0:1]/",
     "http://[::ffff:127.0.0.1]/",
     "http://127.0.0.1:8000/",
-    "https://news.example.org/café?q=\"ja\"&x=€",
+    'https://news.example.org/café?q="ja"&x=€',
     "https://news.example.org/a\\b",
     "https://news.example.org/a%2Fb?x=%26y",
     "https://news.example.org/%E2%80%AEtxt",
