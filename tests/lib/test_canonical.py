@@ -118,6 +118,13 @@ def test_a_user_name_or_password_is_never_kept(raw):
     assert canonical_url(raw) == "https://news.example.org/a"
 
 
+@pytest.mark.parametrize("raw", ["https://news.example.org\\@evil.example/a", "https://news.example.org\\evil.example/a"])
+def test_a_backslash_before_the_path_is_refused(raw):
+    # A browser reads the host news.example.org, urllib reads evil.example: no canonical URL may guess.
+    with pytest.raises(InvalidURL, match="not a valid host name"):
+        canonical_url(raw)
+
+
 @pytest.mark.parametrize("raw", ["https://editor:secret@/a", "https://news@news.example.org@/a"])
 def test_a_url_that_is_all_credentials_has_no_host(raw):
     with pytest.raises(InvalidURL, match="no host"):

@@ -73,7 +73,7 @@ def test_an_ip_address_host_is_known_as_one(raw, address):
         ("//hooks.example.org/a", "must start with http:// or https://"),
         ("https://user:pw@hooks.example.org/", "user name or password"),
         ("https://hooks.example.org@127.0.0.1/", "user name or password"),
-        ("https://hooks.example.org\\@127.0.0.1/", "user name or password"),  # urllib would call 127.0.0.1
+        ("https://hooks.example.org\\@127.0.0.1/", "host is not a valid host name"),  # urllib would call 127.0.0.1
         ("https://hooks.example.org%2F@127.0.0.1/", "user name or password"),
         ("https://127.1/", "not a valid IPv4 address"),
         ("https://0x7f000001/", "not a valid IPv4 address"),

@@ -194,6 +194,8 @@ def _parse(value: object, *, drop_credentials: bool = False) -> HttpURL:
     if start is None:
         raise InvalidURL("URL must start with http:// or https://")
     authority = start[2]
+    if "\\" in authority:  # browsers end the host at a backslash, other parsers read on: refuse both readings
+        raise InvalidURL("the host is not a valid host name")
     if "@" in authority:
         if not drop_credentials:
             raise InvalidURL("it carries a user name or password")
