@@ -116,6 +116,16 @@ def parse_http_url(value: object) -> HttpURL:
     return _parse(value)
 
 
+def join_http_url(base: str, reference: object) -> HttpURL:
+    """The http(s) URL that `reference` (a redirect's Location, a link) names, read relative to `base`."""
+    _check_text(reference)
+    try:
+        joined = ada_url.join_url(base, reference)
+    except ValueError:
+        raise InvalidURL("URL cannot be parsed") from None
+    return _parse(joined)
+
+
 def parse_origin(value: object) -> str:
     """The origin of a URL or Origin header in the form browsers send (scheme://host[:port]).
 
