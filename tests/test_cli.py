@@ -176,6 +176,22 @@ def test_createtoken_prints_a_working_token_once(db, client, capsys):
     assert response.status_code == 200
 
 
+def test_createtoken_gives_the_scopes_asked_for(db, capsys):
+    run(["createsite", "courier"], capsys)
+    code, out, _ = run(["createtoken", "--site", "courier", "--scope", "publish,triage"], capsys)
+    assert code == 0
+    token = ApiToken.objects.get()
+    assert token.scope_list == ["publish", "triage"] and token.hint == out.strip()[:10]
+
+
+def test_createtoken_refuses_an_unknown_scope_in_one_line(db, capsys):
+    run(["createsite", "courier"], capsys)
+    code, _, err = run(["createtoken", "--site", "courier", "--scope", "read,everything"], capsys)
+    assert code == 2
+    assert err == "corrigo createtoken: error: 'everything' is not a scope: use read, publish, triage\n"
+    assert not ApiToken.objects.exists()
+
+
 def test_createtoken_refuses_an_overlong_name(db, capsys):
     run(["createsite", "courier"], capsys)
     code, _, err = run(["createtoken", "--site", "courier", "--name", "n" * 101], capsys)

@@ -165,7 +165,7 @@ def cmd_createtoken(args: argparse.Namespace) -> None:
 
     site = _site(args.site)
     try:
-        token = create_token(site, args.name or "", can_see_email=args.with_email)
+        token = create_token(site, args.name or "", scopes=args.scope, can_see_email=args.with_email)
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     print(token)
@@ -298,9 +298,15 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     user.set_defaults(func=cmd_createuser)
 
-    token = commands.add_parser("createtoken", help="create a read-API token for a site (printed once)")
+    token = commands.add_parser("createtoken", help="create an API token for a site (printed once)")
     token.add_argument("--site", required=True)
     token.add_argument("--name")
+    token.add_argument(
+        "--scope",
+        default="read",
+        metavar="SCOPES",
+        help="what the token may do, comma-separated: read (the default), publish, triage",
+    )
     token.add_argument("--with-email", action="store_true", help="let the token see reporters' email addresses")
     token.set_defaults(func=cmd_createtoken)
     return parser

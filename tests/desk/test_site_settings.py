@@ -97,7 +97,7 @@ def test_the_last_admin_cannot_leave(as_user, admin, site):
 
 def test_token_is_shown_once_and_works_until_revoked(as_user, admin, site):
     client = as_user(admin)
-    response = client.post(settings_url(site, "desk:token-new"), {"name": "newsroom feed"})
+    response = client.post(settings_url(site, "desk:token-new"), {"name": "newsroom feed", "scopes": ["read"]})
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     token = response.context["new_token"]
@@ -113,6 +113,22 @@ def test_token_is_shown_once_and_works_until_revoked(as_user, admin, site):
     assert client.post(settings_url(site, "desk:token-revoke", stored.pk)).status_code == 302
     assert ApiToken.objects.get().revoked_at is not None
     assert client.get("/api/v1/cases", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
+def test_a_token_gets_the_scopes_ticked_and_the_page_shows_them(as_user, admin, site):
+    client = as_user(admin)
+    response = client.post(settings_url(site, "desk:token-new"), {"name": "cms", "scopes": ["publish", "triage"]})
+    assert response.status_code == 200
+    assert ApiToken.objects.get().scope_list == ["publish", "triage"]
+    assert "publish, triage" in client.get(settings_url(site)).content.decode()
+
+
+@pytest.mark.parametrize("scopes", [[], ["admin"], ["read", "root"]])
+def test_a_token_without_a_known_scope_is_refused_with_the_form_again(as_user, admin, site, scopes):
+    response = as_user(admin).post(settings_url(site, "desk:token-new"), {"name": "x", "scopes": scopes})
+    assert response.status_code == 400
+    assert response.context["token_form"].errors["scopes"]
+    assert not ApiToken.objects.exists()
 
 
 def test_token_of_another_site_cannot_be_revoked_here(as_user, admin, site, other_site):

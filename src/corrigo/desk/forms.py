@@ -10,7 +10,7 @@ from corrigo.anchoring import selector_error
 from corrigo.lib.urls import InvalidURL, parse_origin
 from corrigo.reports.actions import MAX_NOTE, OUTCOMES
 from corrigo.reports.schemas import LANGUAGE_TAG
-from corrigo.sites.models import Role, Site
+from corrigo.sites.models import Role, Scope, Site
 from corrigo.sites.services import MAX_PASSWORD_LENGTH
 from corrigo.sql import row_id
 
@@ -126,4 +126,10 @@ class RoleForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, required=False)
+    scopes = forms.MultipleChoiceField(
+        choices=Scope.choices,
+        initial=[Scope.READ],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Give a token only what its integration needs.",
+    )
     can_see_email = forms.BooleanField(required=False, label="May see reporters' email addresses")

@@ -498,7 +498,11 @@ def new_token(request, site):
     if not form.is_valid():
         return _settings_invalid(request, site, token_form=form)
     token = create_token(
-        site, form.cleaned_data["name"], can_see_email=form.cleaned_data["can_see_email"], created_by=request.user
+        site,
+        form.cleaned_data["name"],
+        scopes=form.cleaned_data["scopes"],
+        can_see_email=form.cleaned_data["can_see_email"],
+        created_by=request.user,
     )
     # Shown in this answer only (no redirect): Corrigo keeps just its hash.
     response = render(request, "desk/site_settings.html", _settings_context(request, site, new_token=token))

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from corrigo.lib.urls import InvalidURL, normalise_origin, parse_origin
-from corrigo.sites.models import TOKEN_PREFIX, AllowedOrigin, ApiToken, Membership, Role, Site, hash_token
+from corrigo.sites.models import TOKEN_PREFIX, AllowedOrigin, ApiToken, Membership, Role, Scope, Site, hash_token
 from corrigo.sql import UNSTORABLE
 
 # For people, from the CLI and the desk alike: far beyond any passphrase, and short
@@ -230,18 +230,39 @@ def _keep_an_admin(site: Site, leaving: User) -> None:
 # ---- tokens ------------------------------------------------------------------
 
 
-def create_token(site: Site, name: str = "", *, can_see_email: bool = False, created_by: User | None = None) -> str:
+def parse_scopes(value: str | list[str] | tuple[str, ...]) -> list[str]:
+    """Scopes from "read,publish" or a list, in their canonical order; ValueError naming an unknown one."""
+    wanted = [part.strip() for part in value.split(",")] if isinstance(value, str) else [str(part).strip() for part in value]
+    wanted = [part for part in wanted if part]
+    if not wanted:
+        raise ValueError(f"a token needs at least one scope ({', '.join(Scope.values)})")
+    unknown = [part for part in wanted if part not in Scope.values]
+    if unknown:
+        raise ValueError(f"{_shown(unknown[0])} is not a scope: use {', '.join(Scope.values)}")
+    return [scope for scope in Scope.values if scope in wanted]
+
+
+def create_token(
+    site: Site,
+    name: str = "",
+    *,
+    scopes: str | list[str] | tuple[str, ...] = (Scope.READ,),
+    can_see_email: bool = False,
+    created_by: User | None = None,
+) -> str:
     """Create a token and return it in clear: the only time anyone sees it."""
     if len(name) > ApiToken._meta.get_field("name").max_length:
         raise ValueError("the token's name is too long")
     if UNSTORABLE.search(name):
         raise ValueError("the token's name contains a NUL character or an unpaired surrogate")
+    chosen = parse_scopes(scopes)
     token = ApiToken.generate()
     ApiToken.objects.create(
         site=site,
         name=name,
         digest=hash_token(token),
         hint=token[:10],
+        scopes=",".join(chosen),
         can_see_email=can_see_email,
         created_by=created_by,
     )
