@@ -61,11 +61,11 @@ def other_site(db):
 def make_user(username, site=None, role=None, password="a long test password"):
     from django.contrib.auth.models import User
 
-    from corrigo.sites.services import set_membership
+    from corrigo.sites.services import change_role
 
     user = User.objects.create_user(username=username, password=password)
     if site is not None:
-        set_membership(user, site, role)
+        change_role(site, user, role)
     return user
 
 

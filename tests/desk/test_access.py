@@ -139,9 +139,9 @@ def test_merge_into_another_sites_case_is_not_found(as_user, editor, case, forei
 
 
 def test_merge_into_a_case_where_the_editor_is_only_viewer_is_forbidden(as_user, editor, case, other_site, foreign_case):
-    from corrigo.sites.services import set_membership
+    from corrigo.sites.services import change_role
 
-    set_membership(editor, other_site, "viewer")
+    change_role(other_site, editor, "viewer")
     response = as_user(editor).post(reverse("desk:merge", args=[case.pk]), {"into": foreign_case.pk})
     assert response.status_code == 403
     assert Case.objects.get(pk=case.pk).status == CaseStatus.OPEN

@@ -2,16 +2,16 @@
 
 from django import forms
 from django.contrib.auth.models import User
-from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 from corrigo.anchoring import selector_error
+from corrigo.lib.urls import InvalidURL, parse_origin
 from corrigo.reports.actions import MAX_NOTE, OUTCOMES
 from corrigo.reports.schemas import LANGUAGE_TAG
-from corrigo.sites.models import Role, Site
-from corrigo.sites.services import MAX_PASSWORD_LENGTH, InvalidOrigin, parse_origin
+from corrigo.sites.models import Role, Scope, Site
+from corrigo.sites.services import MAX_PASSWORD_LENGTH
 from corrigo.sql import row_id
 
 OUTCOME_CHOICES = [(o.value, o.label) for o in OUTCOMES]
@@ -92,7 +92,7 @@ class OriginsForm(forms.Form):
         for origin in origins:
             try:
                 parse_origin(origin)
-            except InvalidOrigin as why:
+            except InvalidURL as why:
                 shown = origin if len(origin) <= 80 else origin[:79] + "…"
                 errors.append(ValidationError(f"Not an http(s) origin: {shown} ({why})"))
         if errors:
@@ -101,11 +101,16 @@ class OriginsForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    """Add a member: an existing user, or a new one when a first password is given."""
+    """Add a member: an existing user, or a new one when a first password is given.
 
-    # The same rule as the CLI's createuser (User.full_clean): letters, digits and @.+-_ only.
+    The field rules are the CLI's (sites.services.add_member checks them again, with the
+    password rules and whether the user exists).
+    """
+
     username = forms.CharField(max_length=150, validators=[UnicodeUsernameValidator()])
-    role = forms.ChoiceField(choices=Role.choices)
+    # The least role by default: an admin raises it on purpose, never by leaving the default.
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
+    email = forms.EmailField(required=False, max_length=254, help_text="Only for a new user.")
     password = forms.CharField(
         required=False,
         strip=False,
@@ -114,20 +119,6 @@ class MemberForm(forms.Form):
         help_text="Only for a new user: their first password.",
     )
 
-    def clean(self):
-        data = super().clean()
-        username = data.get("username")
-        if not username:
-            return data
-        # Django stores names in NFKC form ("ｍｉｒａ" is "mira"): find the user by that form.
-        username = data["username"] = User.normalize_username(username)
-        data["user"] = User.objects.filter(username=username).first()
-        if data["user"] is None:
-            if not data.get("password"):
-                raise ValidationError(f"There is no user {username!r}: give a first password to create one.")
-            validate_password(data["password"], User(username=username))
-        return data
-
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
@@ -135,4 +126,10 @@ class RoleForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, required=False)
+    scopes = forms.MultipleChoiceField(
+        choices=Scope.choices,
+        initial=[Scope.READ],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Give a token only what its integration needs.",
+    )
     can_see_email = forms.BooleanField(required=False, label="May see reporters' email addresses")

@@ -1,6 +1,6 @@
 """The editors' desk: the queue, each case with its article and log, outcomes, site settings.
 
-Views translate HTTP into calls of reports.actions (case outcomes) and desk.services
+Views translate HTTP into calls of reports.actions (case outcomes) and sites.services
 (site chores); the decorators in desk.access say who may call each one.
 """
 
@@ -9,7 +9,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST, require_safe
 
 from corrigo.articles.models import ArticleVersion
 from corrigo.desk import queue as queue_rules
-from corrigo.desk import services
 from corrigo.desk.access import case_view, has_role, roles_of, site_view, sites_where
 from corrigo.desk.forms import (
     AssignForm,
@@ -34,6 +33,7 @@ from corrigo.desk.forms import (
 from corrigo.desk.queue import ALL, QueueFilters, filtered_cases, first_words, queue_page
 from corrigo.reports import actions
 from corrigo.reports.models import AnchorStatus, Case, CaseStatus
+from corrigo.sites import services
 from corrigo.sites.models import ApiToken, Membership, Role, Site
 from corrigo.sites.services import create_token, set_origins
 
@@ -440,14 +440,21 @@ def add_member(request, site):
     form = MemberForm(request.POST)
     if not form.is_valid():
         return _settings_invalid(request, site, member_form=form)
+    data = form.cleaned_data
     try:
-        services.add_member(
-            site, form.cleaned_data["username"], form.cleaned_data["role"], password=form.cleaned_data["password"]
-        )
+        added = services.add_member(site, data["username"], data["role"], password=data["password"], email=data["email"])
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _settings_invalid(request, site, member_form=form)
     except services.SiteRuleError as error:
         messages.error(request, str(error))
         return redirect("desk:site-settings", site.key)
-    return _settings_saved(request, site, f"{form.cleaned_data['username']} is now {form.cleaned_data['role']}.")
+    name, role = added.membership.user.username, added.membership.role
+    if not added.new_user and (data["password"] or data["email"]):
+        return _settings_saved(
+            request, site, f"{name} already has an account, so the password and email given were not used: {name} is now {role}."
+        )
+    return _settings_saved(request, site, f"{name} is now {role}.")
 
 
 def _member(site, user_id: int):
@@ -491,7 +498,11 @@ def new_token(request, site):
     if not form.is_valid():
         return _settings_invalid(request, site, token_form=form)
     token = create_token(
-        site, form.cleaned_data["name"], can_see_email=form.cleaned_data["can_see_email"], created_by=request.user
+        site,
+        form.cleaned_data["name"],
+        scopes=form.cleaned_data["scopes"],
+        can_see_email=form.cleaned_data["can_see_email"],
+        created_by=request.user,
     )
     # Shown in this answer only (no redirect): Corrigo keeps just its hash.
     response = render(request, "desk/site_settings.html", _settings_context(request, site, new_token=token))

@@ -2,7 +2,8 @@
 
 A URL from a site's settings or a fetched page's redirect is someone else's input, and
 the server it names may be inside our network. So before any connection:
-- the URL must be http(s), without user name or password, to a host the caller allows;
+- the URL must be http(s) (corrigo.lib.urls, the one URL parser), without user name or
+  password, to a host the caller allows;
 - the host is resolved once, and every address it resolves to must be public (not
   loopback, private, link-local, shared, multicast, reserved or unspecified, nor an
   IPv4-mapped, NAT64 or 6to4 form of one) unless host:port is listed in
@@ -23,12 +24,12 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-import ada_url
 import urllib3
 import urllib3.connection
 from django.conf import settings
 
 import corrigo
+from corrigo.lib import urls
 
 USER_AGENT = f"Corrigo/{corrigo.__version__} (reader corrections; +https://github.com/corrigo/corrigo)"
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -92,26 +93,12 @@ def private_hosts_allowed() -> frozenset[tuple[str, int]]:
     return frozenset(getattr(settings, "ALLOW_PRIVATE_HOSTS", ()))
 
 
-def check_url(raw: str, base: str | None = None) -> tuple[str, str, str, int, str]:
-    """(serialised URL, scheme, host, port, path+query) of an http(s) URL, or Refused saying why."""
-    if not isinstance(raw, str) or not raw or len(raw) > 2048:
-        raise Refused("the URL is empty or longer than 2048 characters")
+def check_url(raw: str, base: str | None = None) -> urls.HttpURL:
+    """The http(s) URL (read relative to `base` when given), or Refused saying why."""
     try:
-        url = ada_url.URL(raw, base=base) if base else ada_url.URL(raw)
-    except ValueError:
-        raise Refused("the URL cannot be parsed") from None
-    scheme = url.protocol.rstrip(":")
-    if scheme not in DEFAULT_PORTS:
-        raise Refused(f"only http and https URLs are fetched, not {scheme}:")
-    if url.username or url.password:
-        raise Refused("the URL carries a user name or password")
-    host = url.hostname.strip("[]")
-    if not host:
-        raise Refused("the URL has no host")
-    port = int(url.port) if url.port else DEFAULT_PORTS[scheme]
-    path = (url.pathname or "/") + url.search
-    href = url.href.split("#", 1)[0]
-    return href, scheme, host, port, path
+        return urls.join_http_url(base, raw) if base else urls.parse_http_url(raw)
+    except urls.InvalidURL as exc:
+        raise Refused(str(exc)) from None
 
 
 def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
@@ -157,7 +144,8 @@ def target(
     resolve: Resolver = system_resolver,
 ) -> Target:
     """Check a URL and its addresses; Refused (saying why) before anything is sent."""
-    href, scheme, host, port, path = check_url(raw, base)
+    url = check_url(raw, base)
+    scheme, host, port = url.scheme, url.host.strip("[]"), url.port_number
     if not allow(scheme, host, port):
         raise Refused(f"{scheme}://{host}:{port} is not among the hosts this request may go to")
     addresses = list(resolve(host, port))
@@ -167,7 +155,8 @@ def target(
         private = [a for a in addresses if not is_public(a)]
         if private:
             raise Refused(f"{host} resolves to {private[0]}, which is not a public address")
-    return Target(href, scheme, host, port, path, addresses[0])
+    path = url.path + (f"?{url.query}" if url.query else "")
+    return Target(url.href, scheme, host, port, path, addresses[0])
 
 
 def _host_header(t: Target) -> str:

@@ -7,7 +7,7 @@ from django.core.validators import validate_email
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from corrigo.anchoring import CONTEXT_LENGTH
-from corrigo.articles.canonical import InvalidURL, canonical_url
+from corrigo.lib.urls import InvalidURL, canonical_url
 
 MAX_EXACT = 1000
 MAX_ARTICLE_TEXT = 200_000
