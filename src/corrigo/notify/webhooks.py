@@ -59,14 +59,16 @@ def new_secret() -> str:
 
 
 def _own_host(url: str):
-    _, scheme, host, port, _ = http.check_url(url)
-    return lambda s, h, p: (s, h, p) == (scheme, host, port)
+    """The endpoint's own scheme, host and port: the only place its deliveries may go."""
+    checked = http.check_url(url)
+    own = (checked.scheme, checked.host.strip("[]"), checked.port_number)
+    return lambda scheme, host, port: (scheme, host, port) == own
 
 
 def check_endpoint_url(url: str) -> str:
     """The URL as it will be called, or EndpointError saying why it cannot be (the SSRF rules, checked now)."""
     try:
-        href = http.check_url(url)[0]
+        href = http.check_url(url).href
         http.target(href, allow=_own_host(href))
     except http.Refused as exc:
         raise EndpointError(f"Corrigo may not call this URL: {exc}.") from None
