@@ -234,10 +234,16 @@ def test_a_mail_dispatched_twice_is_written_and_sent_once(site, smtp):
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("smtp://mail.example.org", {"EMAIL_HOST": "mail.example.org", "EMAIL_PORT": 25, "EMAIL_USE_TLS": False, "EMAIL_USE_SSL": False}),
+        (
+            "smtp://mail.example.org",
+            {"EMAIL_HOST": "mail.example.org", "EMAIL_PORT": 25, "EMAIL_USE_TLS": False, "EMAIL_USE_SSL": False},
+        ),
         ("smtp+starttls://mail.example.org", {"EMAIL_PORT": 587, "EMAIL_USE_TLS": True, "EMAIL_USE_SSL": False}),
         ("smtps://mail.example.org", {"EMAIL_PORT": 465, "EMAIL_USE_TLS": False, "EMAIL_USE_SSL": True}),
-        ("smtps://relay%40news:p%3Ass%2Fw@mail.example.org:2465", {"EMAIL_PORT": 2465, "EMAIL_HOST_USER": "relay@news", "EMAIL_HOST_PASSWORD": "p:ss/w"}),
+        (
+            "smtps://relay%40news:p%3Ass%2Fw@mail.example.org:2465",
+            {"EMAIL_PORT": 2465, "EMAIL_HOST_USER": "relay@news", "EMAIL_HOST_PASSWORD": "p:ss/w"},
+        ),
     ],
 )
 def test_the_smtp_url_sets_host_port_security_and_login(url, expected):
@@ -246,7 +252,15 @@ def test_the_smtp_url_sets_host_port_security_and_login(url, expected):
 
 
 @pytest.mark.parametrize(
-    "url", ["http://mail.example.org", "smtp://", "smtp://mail.example.org:99999", "smtp://mail.example.org/path", "smtps://h?x=1", "mail.example.org"]
+    "url",
+    [
+        "http://mail.example.org",
+        "smtp://",
+        "smtp://mail.example.org:99999",
+        "smtp://mail.example.org/path",
+        "smtps://h?x=1",
+        "mail.example.org",
+    ],
 )
 def test_a_bad_smtp_url_is_refused_with_a_reason(url):
     with pytest.raises(ValueError, match="CORRIGO_SMTP_URL"):

@@ -74,14 +74,14 @@ def test_other_outcomes_thank_nobody_and_keep_the_address(site, smtp, editor, tw
 def test_the_mail_says_what_it_says_now_and_links_the_notice(site, smtp, editor, two_readers):
     case, _, _ = two_readers
     fixed_text = ARTICLE_TEXT.replace("Augest", "August")
-    version = ArticleVersion.objects.create(
-        article=case.article, text=fixed_text, text_hash="fixed"
-    )
+    version = ArticleVersion.objects.create(article=case.article, text=fixed_text, text_hash="fixed")
     start = fixed_text.index("August")
     Case.objects.filter(pk=case.pk).update(
         anchor_status=AnchorStatus.CHANGED, anchor_version=version, anchor_start=start, anchor_end=start + 6
     )
-    finder = thanks.notice_finder(lambda c: thanks.Notice("Correction", "We misspelt <August>.", "https://news.example.org/corrections/1"))
+    finder = thanks.notice_finder(
+        lambda c: thanks.Notice("Correction", "We misspelt <August>.", "https://news.example.org/corrections/1")
+    )
     try:
         actions.resolve(case, "fixed", by=editor)
         run_worker()
@@ -115,7 +115,9 @@ def test_a_reader_who_opts_out_before_the_mail_goes_gets_nothing(site, smtp, edi
     actions.resolve(case, "fixed", by=editor)
     from corrigo.jobs import queue
 
-    [dispatch] = [job for job in queue.claim("w", limit=20) if job.kind == "notify.dispatch" and job.payload["type"] == "case.resolved"]
+    [dispatch] = [
+        job for job in queue.claim("w", limit=20) if job.kind == "notify.dispatch" and job.payload["type"] == "case.resolved"
+    ]
     queue.run(dispatch, "w")
     thanks.opt_out(thanks.address_digests("ann@readers.example")[0])
     run_worker()

@@ -88,8 +88,8 @@ def add_endpoint(site: Site, url: str, *, format: str = WebhookFormat.STANDARD, 
     """A new endpoint and its secret (in clear, to show once; empty for Slack, which is not signed)."""
     if format not in WebhookFormat.values:
         raise EndpointError(f"The format is standard or slack, not {format!r}.")
-    href = check_endpoint_url(url)
     chosen = check_events(events)
+    href = check_endpoint_url(url)
     if WebhookEndpoint.objects.filter(site=site).count() >= MAX_ENDPOINTS_PER_SITE:
         raise EndpointError(f"A site may have at most {MAX_ENDPOINTS_PER_SITE} webhook endpoints.")
     secret = new_secret() if format == WebhookFormat.STANDARD else ""
