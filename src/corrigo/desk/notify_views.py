@@ -14,6 +14,7 @@ from corrigo.desk.access import roles_of, site_view
 from corrigo.jobs import queue
 from corrigo.jobs.models import Job, JobStatus
 from corrigo.notify import editors, webhooks
+from corrigo.notify.events import DISPATCH
 from corrigo.notify.forms import EmailAddressForm, SiteMailForm, WebhookForm
 from corrigo.notify.mail import MAIL_JOB, smtp_configured
 from corrigo.notify.models import Event, EventType, Mail, MailStatus, WebhookEndpoint
@@ -157,9 +158,15 @@ def describe_job(job: Job, endpoints: dict[int, WebhookEndpoint], events: dict[i
     if job.kind == MAIL_JOB:
         mail = mails.get(payload.get("mail_id"))
         return f"mail “{mail.subject}” ({mail.get_kind_display().lower()})" if mail else "a removed mail"
-    if job.kind == "notify.dispatch":
-        return f"{EventType(payload['type']).label if payload.get('type') in EventType.values else 'an event'} (sorting out who hears of it)"
+    if job.kind == DISPATCH:
+        what = EventType(payload["type"]).label if payload.get("type") in EventType.values else "An event"
+        return f"{what} (finding who hears of it)"
     return job.kind
+
+
+def _referred(jobs: list[Job], name: str) -> list[int]:
+    """The ids the jobs' payloads give under `name` (an endpoint, an event, a mail)."""
+    return list({job.payload[name] for job in jobs if isinstance(job.payload, dict) and isinstance(job.payload.get(name), int)})
 
 
 @require_safe
@@ -170,10 +177,9 @@ def dead_letters(request, site):
         Job.objects.filter(site=site, status=JobStatus.QUEUED, attempts__gt=0).order_by("run_after")[:DEAD_LETTERS_SHOWN]
     )
     everything = jobs + retrying
-    ids = lambda name: {j.payload.get(name) for j in everything if isinstance(j.payload, dict) and j.payload.get(name)}  # noqa: E731
-    endpoints = WebhookEndpoint.objects.in_bulk(list(ids("endpoint_id")))
-    events = Event.objects.in_bulk(list(ids("event_id")))
-    mails = Mail.objects.in_bulk(list(ids("mail_id")))
+    endpoints = WebhookEndpoint.objects.in_bulk(_referred(everything, "endpoint_id"))
+    events = Event.objects.in_bulk(_referred(everything, "event_id"))
+    mails = Mail.objects.in_bulk(_referred(everything, "mail_id"))
     for job in everything:
         job.description = describe_job(job, endpoints, events, mails)
     return render(request, "desk/notify/dead_letters.html", {"site": site, "jobs": jobs, "retrying": retrying})
