@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from make_anchoring_cases import shared_data
+
 from corrigo.anchoring import article_text
 from corrigo.anchoring.quote import TextQuote, quote_from_text
 from corrigo.anchoring.reanchor import reanchor
@@ -128,8 +130,8 @@ def time_long_article(data: Path, cases_wanted: int, words_wanted: int, seed: in
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cases", type=Path, default=REPO.parent / "shared" / "data" / "anchoring" / "dev_cases.jsonl")
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--cases", type=Path, default=shared_data() / "anchoring" / "dev_cases.jsonl")
+    parser.add_argument("--data", type=Path, default=shared_data())
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--cases-only", action="store_true", help="skip the long-article run")
