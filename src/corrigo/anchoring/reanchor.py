@@ -37,7 +37,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from corrigo.anchoring.fuzzy import distances_ending_at
+from corrigo.anchoring.fuzzy import fits_ending_at
 from corrigo.anchoring.quote import CONTEXT_LENGTH, Reanchored, Status, TextQuote
 
 #: Minimum evidence of an accepted place, as a share of the context available.
@@ -321,13 +321,16 @@ class _Search:
 
         Regions come most-voted first. A region whose seeds say it cannot reach the
         floor, nor come within the needed margin of the best place so far, is skipped;
-        since votes only fall from there on, so is every region after it.
+        since votes only fall from there on, so is every region after it. The context
+        fits of every region are computed together beforehand (one pass, see
+        :func:`corrigo.anchoring.fuzzy.fits_ending_at`); a skipped region's are unused.
         """
         places: list[_Place] = []
         regions, seed_count = self._regions()
+        fits = self._fits(regions)
         best_rank = None
         best_context = 0
-        for region in regions:
+        for region, (prefix_fit, suffix_fit) in zip(regions, fits, strict=True):
             # Seeds are 6 long and side by side (the last one may overlap its neighbour),
             # so a one-character edit kills at most two: each seed missing here stands
             # for at least half a context code point lost.
@@ -337,7 +340,7 @@ class _Search:
                 needed = MARGIN_AT_PERFECT + MARGIN_PER_MISS * (self.context_length - best_context)
                 if bound < floor and (best_rank < floor or bound < best_rank - needed):
                     break
-            found = self._places_in(region)
+            found = self._places_in(region, prefix_fit, suffix_fit)
             places.extend(found)
             for place in found:
                 if best_rank is None or place.rank > best_rank:
@@ -355,36 +358,42 @@ class _Search:
         text, prefix, suffix = self.text, self.prefix, self.suffix
         length = len(self.exact)
         reach = self.max_replacement
-        hits: list[tuple[int, int, str, int, int]] = []  # (axis low, axis high, kind, value, seed)
+        slack = _SEED_SLACK
+        # (axis low, axis high, start or None, end or None, seed); regions depend only
+        # on the order of the axis lows (hits with equal ones join the same region).
+        hits: list[tuple[int, int, int | None, int | None, int]] = []
         seed_count = 0
         for offset, piece in _seeds(prefix):
             found = _find_all(text, piece, _MAX_SEED_HITS)
-            seed_count += bool(found)
-            for hit in found:
-                start = hit + len(prefix) - offset
-                hits.append((start - _SEED_SLACK, start + _SEED_SLACK, "start", start, seed_count))
+            if found:
+                seed_count += 1
+                shift = len(prefix) - offset
+                hits.extend((hit + shift - slack, hit + shift + slack, hit + shift, None, seed_count) for hit in found)
         for offset, piece in _seeds(suffix):
             found = _find_all(text, piece, _MAX_SEED_HITS)
-            seed_count += bool(found)
-            for hit in found:
-                end = hit - offset
-                hits.append((end - reach - _SEED_SLACK, end + _SEED_SLACK, "end", end, seed_count))
+            if found:
+                seed_count += 1
+                hits.extend((hit - offset - reach - slack, hit - offset + slack, None, hit - offset, seed_count) for hit in found)
         for hit in self._exact_seeds():
-            hits.append((hit - 2, hit + 2, "start", hit, 0))
-            hits.append((hit - 2, hit + 2, "end", hit + length, 0))
+            hits.append((hit - 2, hit + 2, hit, None, 0))
+            hits.append((hit - 2, hit + 2, None, hit + length, 0))
         if not hits:
             return [], seed_count
-        hits.sort()
-        groups: list[list[tuple[int, int, str, int, int]]] = [[hits[0]]]
-        high = hits[0][1]
-        for hit in hits[1:]:
-            if hit[0] > high:
-                groups.append([])
-            groups[-1].append(hit)
-            high = max(high, hit[1]) if hit[0] <= high else hit[1]
-        regions = [self._region(group) for group in groups]
-        regions.sort(key=lambda r: -r.votes)
-        return [r for r in regions[:_MAX_REGIONS] if r.start_low <= r.start_high], seed_count
+        hits.sort(key=_axis_low)
+        groups: list[list[tuple[int, int, int | None, int | None, int]]] = []
+        high = None
+        for hit in hits:
+            if high is None or hit[0] > high:
+                groups.append([hit])
+                high = hit[1]
+            else:
+                groups[-1].append(hit)
+                high = max(high, hit[1])
+        # Most votes first, ties in text order; only the first few are ever scored.
+        votes = [len({hit[4] for hit in group} - {0}) for group in groups]
+        chosen = sorted(range(len(groups)), key=lambda index: -votes[index])[:_MAX_REGIONS]
+        regions = [self._region(groups[index], votes[index]) for index in chosen]
+        return [r for r in regions if r.start_low <= r.start_high], seed_count
 
     def _exact_seeds(self) -> list[int]:
         """Where the exact text stands; when it stands too often, the places nearest the old offset."""
@@ -402,10 +411,10 @@ class _Search:
         near.sort(key=lambda hit: abs(hit - self.old_start))
         return near[:_MAX_EXACT_SEEDS]
 
-    def _region(self, group: list[tuple[int, int, str, int, int]]) -> _Region:
+    def _region(self, group: list[tuple[int, int, int | None, int | None, int]], votes: int) -> _Region:
         last_start = len(self.text) - 1
-        starts = [value for _, _, kind, value, _ in group if kind == "start"]
-        ends = [value for _, _, kind, value, _ in group if kind == "end"]
+        starts = [hit[2] for hit in group if hit[2] is not None]
+        ends = [hit[3] for hit in group if hit[3] is not None]
         slack = _SEED_SLACK
         if starts:
             start_low, start_high = min(starts) - slack, max(starts) + slack
@@ -415,7 +424,6 @@ class _Search:
             end_low, end_high = min(ends) - slack, max(ends) + slack
         else:
             end_low, end_high = min(starts) - slack, max(starts) + self.max_replacement + slack
-        votes = len({seed for _, _, _, _, seed in group if seed})
         return _Region(
             votes,
             max(1, start_low),
@@ -424,49 +432,73 @@ class _Search:
             min(last_start, end_high),
         )
 
-    def _places_in(self, region: _Region) -> list[_Place]:
+    def _fits(self, regions: list[_Region]) -> list[tuple[list[int], list[int]]]:
+        """For each region, the prefix fit at each start and the suffix fit at each end.
+
+        ``prefix_fit[start - start_low]``: context code points of the prefix matched when
+        it ends at ``start``; ``suffix_fit[end - end_low]`` likewise for the suffix
+        starting at ``end``, with the end range widened to take in ``start_low`` (see
+        :meth:`_ends`). The best alignment of a side spans at most twice its length, so
+        each window reaches that far beyond its range.
+        """
+        text, prefix, suffix = self.text, self.prefix, self.suffix
+        backwards = suffix[::-1]
+        jobs: list[tuple[str, str, int]] = []
+        for region in regions:
+            low, high = region.start_low, region.start_high
+            if prefix:
+                window_start = max(0, low - 2 * len(prefix))
+                jobs.append((prefix, text[window_start:high], low - window_start))
+            end_low, end_high = self._ends(region)
+            if suffix:
+                window_end = min(len(text), end_high + 2 * len(suffix))
+                jobs.append((backwards, text[end_low:window_end][::-1], window_end - end_high))
+        computed = iter(fits_ending_at(jobs))
+        out = []
+        for region in regions:
+            prefix_fit = next(computed) if prefix else [0] * (region.start_high - region.start_low + 1)
+            end_low, end_high = self._ends(region)
+            suffix_fit = next(computed)[::-1] if suffix else [0] * (end_high - end_low + 1)
+            out.append((prefix_fit, suffix_fit))
+        return out
+
+    @staticmethod
+    def _ends(region: _Region) -> tuple[int, int]:
+        """The ends scored in a region: its end range, widened to take in its first start."""
+        return min(region.end_low, region.start_low), max(region.end_high, region.start_low)
+
+    def _places_in(self, region: _Region, prefix_fit: list[int], suffix_fit: list[int]) -> list[_Place]:
         """Score the plausible places whose start and end lie in the region's ranges."""
         text, exact = self.text, self.exact
         length = len(exact)
         low, high = region.start_low, region.start_high
-        end_low, end_high = min(region.end_low, low), max(region.end_high, low)
-        prefix_fit = self._prefix_fit(low, high)  # index: start - low
-        suffix_fit = self._suffix_fit(end_low, end_high)  # index: end - end_low
+        end_low, end_high = self._ends(region)
         places: list[_Place] = []
-
-        def fit_at_end(end: int) -> int | None:
-            return suffix_fit[end - end_low] if end_low <= end <= end_high else None
 
         # Where the exact text stands, the check is already done.
         at = text.find(exact, low, high + length)
         while at >= 0:
-            suffix = fit_at_end(at + length)
-            if suffix is not None:
-                context = prefix_fit[at - low] + suffix
-                places.append(self._place(at, at + length, context, self._stands(at, at + length)))
+            end = at + length
+            if end_low <= end <= end_high:
+                context = prefix_fit[at - low] + suffix_fit[end - end_low]
+                places.append(self._place(at, end, context, self._stands(at, end)))
             at = text.find(exact, at + 1, high + length)
 
         # Otherwise the best fit of each side, and the other side's best partner for it.
-        best_prefix = max(prefix_fit)
-        for index, fit in enumerate(prefix_fit):
-            if fit == best_prefix:
-                start = low + index
-                first, last = max(start, end_low), min(end_high, start + self.max_replacement)
-                if first > last:
-                    continue
-                end = self._best_boundary(suffix_fit, end_low, first, last, start, 1)
-                context = fit + suffix_fit[end - end_low]
-                places.append(self._place(start, end, context, self._stands(start, end)))
-        best_suffix = max(suffix_fit)
-        for index, fit in enumerate(suffix_fit):
-            if fit == best_suffix:
-                end = end_low + index
-                first, last = max(low, end - self.max_replacement), min(high, end)
-                if first > last:
-                    continue
-                start = self._best_boundary(prefix_fit, low, first, last, end, -1)
-                context = prefix_fit[start - low] + fit
-                places.append(self._place(start, end, context, self._stands(start, end)))
+        for start in _positions_of_max(prefix_fit, low):
+            first, last = max(start, end_low), min(end_high, start + self.max_replacement)
+            if first > last:
+                continue
+            end = self._best_boundary(suffix_fit, end_low, first, last, start + length)
+            context = prefix_fit[start - low] + suffix_fit[end - end_low]
+            places.append(self._place(start, end, context, self._stands(start, end)))
+        for end in _positions_of_max(suffix_fit, end_low):
+            first, last = max(low, end - self.max_replacement), min(high, end)
+            if first > last:
+                continue
+            start = self._best_boundary(prefix_fit, low, first, last, end - length)
+            context = prefix_fit[start - low] + suffix_fit[end - end_low]
+            places.append(self._place(start, end, context, self._stands(start, end)))
         return places
 
     def _stands(self, start: int, end: int) -> bool:
@@ -483,16 +515,26 @@ class _Search:
             return False
         return not (_is_word_char(exact[-1]) and _is_word_char(text[end]) != self.word_after)
 
-    def _best_boundary(self, fit: list[int], fit_low: int, first: int, last: int, other: int, side: int) -> int:
-        """The boundary in first..last whose context fits best; ties go to the one that
-        keeps the passage's length. ``side`` is 1 for an end (``other`` is the start) and
-        -1 for a start (``other`` is the end); the earliest position wins a full tie."""
-        length = len(self.exact)
-        return max(
-            range(first, last + 1),
-            key=lambda at: (fit[at - fit_low], -abs(side * (at - other) - length)),
-            default=first,
-        )
+    @staticmethod
+    def _best_boundary(fit: list[int], fit_low: int, first: int, last: int, target: int) -> int:
+        """The boundary in first..last whose context fits best; ties go to the one nearest
+        ``target`` (the other boundary moved by the passage's length, so the passage
+        keeps its length), and then to the earlier one."""
+        low, high = first - fit_low, last - fit_low + 1
+        best = max(fit[low:high])
+        goal = target - fit_low
+        chosen = fit.index(best, low, high)
+        distance = abs(chosen - goal)
+        at = chosen
+        # Candidates come in order: nearer and nearer up to the goal, farther after it.
+        while at < goal:
+            try:
+                at = fit.index(best, at + 1, high)
+            except ValueError:
+                break
+            if abs(at - goal) < distance:
+                chosen, distance = at, abs(at - goal)
+        return chosen + fit_low
 
     def _place(self, start: int, end: int, context: int, exact: bool) -> _Place:
         rank = context + (self.exact_bonus if exact else 0.0) - self._distance_penalty(start)
@@ -505,28 +547,6 @@ class _Search:
             return 0.0
         distance = abs(start - self.old_start)
         return min(POSITION_CAP, POSITION_WEIGHT * math.log2(1 + distance / POSITION_SCALE))
-
-    def _prefix_fit(self, low: int, high: int) -> list[int]:
-        """Context code points of the prefix matched when it ends at each of low..high."""
-        prefix = self.prefix
-        size = len(prefix)
-        if size == 0:
-            return [0] * (high - low + 1)
-        # The best alignment of the prefix spans at most twice its length.
-        window_start = max(0, low - 2 * size)
-        distances = distances_ending_at(prefix, self.text[window_start:high])
-        return [size - distances[at - window_start] for at in range(low, high + 1)]
-
-    def _suffix_fit(self, low: int, high: int) -> list[int]:
-        """Context code points of the suffix matched when it starts at each of low..high."""
-        suffix = self.suffix
-        size = len(suffix)
-        if size == 0:
-            return [0] * (high - low + 1)
-        window_end = min(len(self.text), high + 2 * size)
-        backwards = self.text[low:window_end][::-1]
-        distances = distances_ending_at(suffix[::-1], backwards)
-        return [size - distances[window_end - at] for at in range(low, high + 1)]
 
 
 def _whole(side: str, marker: str) -> bool:
@@ -548,6 +568,23 @@ def _seeds(side: str) -> list[tuple[int, str]]:
     if offsets[-1] != len(side) - _SEED_LENGTH:
         offsets.append(len(side) - _SEED_LENGTH)
     return [(offset, side[offset : offset + _SEED_LENGTH]) for offset in offsets]
+
+
+def _axis_low(hit: tuple[int, ...]) -> int:
+    return hit[0]
+
+
+def _positions_of_max(fit: list[int], low: int) -> list[int]:
+    """The positions (``low`` + index) where ``fit`` is at its maximum, in order."""
+    best = max(fit)
+    index = fit.index(best)
+    out = [low + index]
+    while True:
+        try:
+            index = fit.index(best, index + 1)
+        except ValueError:
+            return out
+        out.append(low + index)
 
 
 def _find_all(text: str, piece: str, limit: int) -> list[int]:
