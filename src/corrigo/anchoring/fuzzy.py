@@ -125,19 +125,19 @@ def fits_ending_at(jobs: Sequence[tuple[str, str, int]]) -> list[list[int]]:
         if row in lengths:
             states[row] = (pv, mv)
 
+    # The table's bottom row at the layout's left edge is len(pattern), and the fit is
+    # len(pattern) minus it: the fit at an end is the count of steps down less steps up
+    # before it. As binary digits, lowest bit first, one byte a step.
+    digits = {}
+    for length, (pv, mv) in states.items():
+        top = 1 << width
+        digits[length] = (bin(pv & (top - 1) | top)[:2:-1].encode(), bin(mv & (top - 1) | top)[:2:-1].encode())
     out = []
     for pattern, first, length, lead in areas:
-        pv, mv = states[len(pattern)]
-        start = first + lead
-        before = (1 << start) - 1
-        # The table's bottom row at the layout's left edge is len(pattern); the fit is
-        # len(pattern) minus it, so the fit at an end is the sum of the steps down less up.
-        fit = (mv & before).bit_count() - (pv & before).bit_count()
-        count = length - lead
-        top = 1 << count
-        ups = bin(((pv >> start) & (top - 1)) | top)[:2:-1].encode()
-        downs = bin(((mv >> start) & (top - 1)) | top)[:2:-1].encode()
-        out.append(list(accumulate(map(sub, downs, ups), initial=fit)))
+        ups, downs = digits[len(pattern)]
+        start, stop = first + lead, first + length
+        fit = downs.count(49, 0, start) - ups.count(49, 0, start)
+        out.append(list(accumulate(map(sub, downs[start:stop], ups[start:stop]), initial=fit)))
     return out
 
 
@@ -155,7 +155,8 @@ def _char_masks(layout: str, chars: Iterable[str]) -> dict[str, int]:
     narrowed by its upper bytes where the layout has code points past U+00FF.
     """
     chars = list(chars)
-    if len({ord(char) & 255 for char in chars}) > 255:  # class numbers are bytes, 0 for none
+    points = [ord(char) for char in chars]
+    if len(chars) > 255 and len({point & 255 for point in points}) > 255:  # class numbers are bytes, 0 for none
         half = len(chars) // 2
         return _char_masks(layout, chars[:half]) | _char_masks(layout, chars[half:])
     size = len(layout)
@@ -167,31 +168,33 @@ def _char_masks(layout: str, chars: Iterable[str]) -> dict[str, int]:
 
     classes = bytearray(256)  # low byte -> class number, 0 for bytes no char has
     count = 0
-    for char in chars:
-        byte = ord(char) & 255
-        if not classes[byte]:
+    for point in points:
+        if not classes[point & 255]:
             count += 1
-            classes[byte] = count
+            classes[point & 255] = count
     numbered = low.translate(bytes(classes))
-    planes = []
-    for bit in range(count.bit_length()):
-        plane = int(numbered.translate(_BIT[bit]), 2)
-        planes.append((plane, full ^ plane))
+    # The positions of each class number, one bit of the number at a time (highest first).
+    by_number = [full]
+    for bit in reversed(range(count.bit_length())):
+        ones = int(numbered.translate(_BIT[bit]), 2)
+        zeros = full ^ ones
+        by_number = [mask & side for mask in by_number for side in (zeros, ones)]
 
     zero = bytes(size)
-    latin = middle == zero and high == zero
+    plain_middle, plain_high = middle == zero, high == zero
     uppers: dict[int, int] = {}
     masks = {}
-    for char in chars:
-        point = ord(char)
-        number = classes[point & 255]
-        mask = full
-        for bit, (ones, zeros) in enumerate(planes):
-            mask &= ones if number >> bit & 1 else zeros
+    for char, point in zip(chars, points, strict=True):
+        mask = by_number[classes[point & 255]]
         upper = point >> 8
-        if upper or not latin:
+        if upper or not (plain_middle and plain_high):
             if upper not in uppers:
-                uppers[upper] = int(middle.translate(_IS[upper & 255]), 2) & int(high.translate(_IS[upper >> 8]), 2)
+                narrowed = full
+                if upper & 255 or not plain_middle:
+                    narrowed &= int(middle.translate(_IS[upper & 255]), 2)
+                if upper >> 8 or not plain_high:
+                    narrowed &= int(high.translate(_IS[upper >> 8]), 2)
+                uppers[upper] = narrowed
             mask &= uppers[upper]
         masks[char] = mask
     return masks

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from operator import itemgetter
 
 from corrigo.anchoring.fuzzy import fits_ending_at
 from corrigo.anchoring.quote import CONTEXT_LENGTH, Reanchored, Status, TextQuote
@@ -78,6 +79,8 @@ _MAX_SEED_HITS = 24  # a piece of context found more often than this says nothin
 _MAX_EXACT_SEEDS = 64
 _MAX_REGIONS = 5
 _NEAR_OLD_OFFSET = 4096
+_PIECE = 6  # pieces of a context side for the rank bound of a region left unscored
+_ROUNDING = 1e-9  # ranks are sums of floats: a bound this close to a threshold is not under it
 _SEED_SLACK = 6
 
 # Text-boundary markers (Unicode noncharacters): a quote taken at the very start of the
@@ -102,6 +105,16 @@ class _Place:
     context: int  # context code points matched
     exact: bool
     rank: float  # evidence, with the exact bonus and the position tie-break
+
+
+@dataclass(frozen=True, slots=True)
+class _Decision:
+    answer: Reanchored
+    #: Places ranked under this (by a hair: the rules compare sums of floats) that hold
+    #: the exact text nowhere near ``located`` nor beside a whole side of context would
+    #: not change ``answer``.
+    threshold: float
+    located: _Place | None
 
 
 def reanchor(quote: TextQuote, new_text: str) -> Reanchored:
@@ -131,6 +144,8 @@ class _Search:
         length = len(self.exact)
         self.max_replacement = 2 * length + REPLACEMENT_SLACK
         self.exact_bonus = min(length / 2, EXACT_BONUS_CAP)
+        self.prefix_pieces = [prefix[at : at + _PIECE] for at in range(0, len(prefix), _PIECE)]
+        self.suffix_pieces = [suffix[at : at + _PIECE] for at in range(0, len(suffix), _PIECE)]
 
     # -- the answer -------------------------------------------------------------------
 
@@ -138,12 +153,41 @@ class _Search:
         quick = self._fast_path()
         if quick is not None:
             return quick
-        places = self._places()
+        regions, seed_count = self._regions()
+        if self._may_skip_by_votes(regions, seed_count):
+            return self._decide(self._places(regions, seed_count)).answer
+        return self._decide_scoring_what_matters(regions)
+
+    def _decide_scoring_what_matters(self, regions: list[_Region]) -> Reanchored:
+        """The answer from every region's places, without scoring those that cannot matter.
+
+        The most-voted region is scored first. A region left unscored must hold no place
+        that could change the decision: none where the exact text stands near the located
+        place or with a whole side of context, and a bound on its places' rank
+        (:meth:`_rank_bound`) under the decision's threshold (:class:`_Decision`). Each
+        round scores the regions that fail that test, until none does. The places keep
+        the regions' order, so ties go as they would with every region scored.
+        """
+        scored: dict[int, list[_Place]] = {}
+        pending = [0] if regions else []
+        while True:
+            for index, found in zip(pending, self._score([regions[i] for i in pending]), strict=True):
+                scored[index] = found
+            decision = self._decide([place for index in sorted(scored) for place in scored[index]])
+            pending = [
+                index for index, region in enumerate(regions) if index not in scored and not self._cannot_matter(region, decision)
+            ]
+            if not pending:
+                return decision.answer
+
+    def _decide(self, places: list[_Place]) -> _Decision:
+        """What becomes of the passage, given the places scored (see the module's docstring)."""
         if not places:
-            return Reanchored("gone", None, None, None, 0.0)
-        held = self._held_by_own_words(places)
+            return _Decision(Reanchored("gone", None, None, None, 0.0), -math.inf, None)
+        held, held_threshold = self._held_by_own_words(places)
+        # Accepted only while no other place ranks above the threshold.
         if held is not None:
-            return self._answer(held, held.context / self.context_length)
+            return _Decision(self._answer(held, held.context / self.context_length), held_threshold, held)
         located = max(places, key=lambda p: (p.rank, p.exact))
         found = self._check(located, places)
         rival = max(
@@ -153,16 +197,22 @@ class _Search:
         )
         context = self.context_length
         score = located.context / context if context else 0.0
+        # Places ranked under the located one leave it located; the held rule above stays
+        # as it is too, since more places can only make its rival stronger.
         if self._evidence(located) < FLOOR * context:
-            return Reanchored("gone", None, None, None, round(score, 3))
+            return _Decision(Reanchored("gone", None, None, None, round(score, 3)), located.rank, located)
         needed = MARGIN_AT_PERFECT * min(1.0, context / (2 * CONTEXT_LENGTH)) + MARGIN_PER_MISS * (context - located.context)
+        # A rival ranked above this refuses the located place; none at or below it can.
+        threshold = min(located.rank - needed, located.rank)
         if rival is not None and located.rank - rival.rank < needed:
             # Two places that both fit well are a tie; a weak best place is no place.
             both_fit = self._evidence(located) >= STRONG * context and self._evidence(rival) >= FLOOR * context
             if both_fit and self._told_apart_by_position(located, rival):
-                return self._answer(found, score)
-            return Reanchored("ambiguous" if both_fit else "gone", None, None, None, round(score, 3))
-        return self._answer(found, score)
+                return _Decision(self._answer(found, score), threshold, located)
+            return _Decision(
+                Reanchored("ambiguous" if both_fit else "gone", None, None, None, round(score, 3)), threshold, located
+            )
+        return _Decision(self._answer(found, score), threshold, located)
 
     def _evidence(self, place: _Place) -> float:
         return place.context + (self.exact_bonus if place.exact else 0.0)
@@ -174,14 +224,15 @@ class _Search:
         quoted words, or the text's start or end) is there unbroken: no chance likeness,
         and no lookalike either, since the words are where their context puts them.
         """
-        if not place.exact:
-            return False
-        text, prefix, suffix = self.text, self.prefix, self.suffix
-        if _whole(prefix, _TEXT_START) and text.startswith(prefix, place.start - len(prefix)):
-            return True
-        return _whole(suffix, _TEXT_END) and text.startswith(suffix, place.end)
+        return place.exact and self._beside_a_whole_side(place.start, place.end)
 
-    def _held_by_own_words(self, places: list[_Place]) -> _Place | None:
+    def _beside_a_whole_side(self, start: int, end: int) -> bool:
+        text, prefix, suffix = self.text, self.prefix, self.suffix
+        if _whole(prefix, _TEXT_START) and text.startswith(prefix, start - len(prefix)):
+            return True
+        return _whole(suffix, _TEXT_END) and text.startswith(suffix, end)
+
+    def _held_by_own_words(self, places: list[_Place]) -> tuple[_Place | None, float]:
         """The place held by the quoted words and a whole side of context, if accepted.
 
         Where the other side was rewritten (a paragraph replaced before a heading), the
@@ -193,23 +244,27 @@ class _Search:
         such place unless its words and one side stand elsewhere verbatim, and then
         they have moved, not gone. A rival held the same way gets the same credit, so
         two such places are still a tie.
+
+        Also returns the rank above which a place not held this way would refuse it
+        (infinite when no rival can: nothing is held, or the best is under the floor).
         """
         credit = min(len(self.exact), EXACT_BONUS_CAP) - self.exact_bonus
         held = [p for p in places if self._with_a_whole_side(p)]
         if not held:
-            return None
+            return None, math.inf
         best = max(held, key=lambda p: p.rank)
         context = self.context_length
         if self._evidence(best) + credit < FLOOR * context:
-            return None
+            return None, math.inf
         rival = max(
             (p.rank + (credit if p in held else 0.0) for p in places if not self._same_place(p, best)),
             default=None,
         )
         needed = MARGIN_AT_PERFECT * min(1.0, context / (2 * CONTEXT_LENGTH))
+        threshold = best.rank + credit - needed
         if rival is not None and best.rank + credit - rival < needed:
-            return None
-        return best
+            return None, threshold
+        return best, threshold
 
     def _told_apart_by_position(self, located: _Place, rival: _Place) -> bool:
         """True when the old offset settles a tie between two strong places.
@@ -316,7 +371,18 @@ class _Search:
 
     # -- the search -------------------------------------------------------------------
 
-    def _places(self) -> list[_Place]:
+    def _may_skip_by_votes(self, regions: list[_Region], seed_count: int) -> bool:
+        """True when :meth:`_places` might stop early: a region's vote bound is under the floor."""
+        floor = FLOOR * self.context_length
+        return any(self._vote_bound(region, seed_count) < floor for region in regions[1:])
+
+    def _vote_bound(self, region: _Region, seed_count: int) -> float:
+        # Seeds are 6 long and side by side (the last one may overlap its neighbour),
+        # so a one-character edit kills at most two: each seed missing here stands
+        # for at least half a context code point lost.
+        return self.context_length - (seed_count - region.votes) / 2 + self.exact_bonus
+
+    def _places(self, regions: list[_Region], seed_count: int) -> list[_Place]:
         """Score the places in the seeded regions, skipping regions that cannot matter.
 
         Regions come most-voted first. A region whose seeds say it cannot reach the
@@ -326,15 +392,11 @@ class _Search:
         :func:`corrigo.anchoring.fuzzy.fits_ending_at`); a skipped region's are unused.
         """
         places: list[_Place] = []
-        regions, seed_count = self._regions()
         fits = self._fits(regions)
         best_rank = None
         best_context = 0
         for region, (prefix_fit, suffix_fit) in zip(regions, fits, strict=True):
-            # Seeds are 6 long and side by side (the last one may overlap its neighbour),
-            # so a one-character edit kills at most two: each seed missing here stands
-            # for at least half a context code point lost.
-            bound = self.context_length - (seed_count - region.votes) / 2 + self.exact_bonus
+            bound = self._vote_bound(region, seed_count)
             if best_rank is not None:
                 floor = FLOOR * self.context_length
                 needed = MARGIN_AT_PERFECT + MARGIN_PER_MISS * (self.context_length - best_context)
@@ -346,6 +408,57 @@ class _Search:
                 if best_rank is None or place.rank > best_rank:
                     best_rank, best_context = place.rank, place.context
         return places
+
+    def _score(self, regions: list[_Region]) -> list[list[_Place]]:
+        """The places of each region (their context fits computed in one pass)."""
+        return [self._places_in(region, *fits) for region, fits in zip(regions, self._fits(regions), strict=True)]
+
+    def _cannot_matter(self, region: _Region, decision: _Decision) -> bool:
+        """True when no place of ``region`` could change ``decision``.
+
+        Its places must be ranked under the decision's threshold, and none may hold the
+        exact text near the located place (which :meth:`_check` would look at) or beside
+        a whole side of context (which :meth:`_held_by_own_words` would).
+        """
+        located = decision.located
+        if located is None:
+            return False
+        text, exact = self.text, self.exact
+        length = len(exact)
+        low, high = region.start_low, region.start_high
+        stands = False
+        at = text.find(exact, low, high + length)
+        while at >= 0:
+            stands = True
+            near = at - located.end <= SAME_PLACE and located.start - (at + length) <= SAME_PLACE
+            if near or self._beside_a_whole_side(at, at + length):
+                return False
+            at = text.find(exact, at + 1, high + length)
+        return self._rank_bound(region, stands) < decision.threshold - _ROUNDING
+
+    def _rank_bound(self, region: _Region, stands: bool) -> float:
+        """No place of ``region`` ranks higher than this.
+
+        Cut a context side into pieces: an edit touches at most one piece, so a side
+        aligned with ``d`` edits keeps at least ``pieces - d`` of them intact, and they
+        stand in the stretch of text that alignment can cover (twice the side's length
+        before a start, or after an end). Each piece missing from that stretch is an
+        edit. ``stands``: whether the exact text stands anywhere in the region's starts.
+        """
+        text = self.text
+        low, high = region.start_low, region.start_high
+        end_low, end_high = self._ends(region)
+        bound = self.context_length + (self.exact_bonus if stands else 0.0)
+        if self.old_start is not None:
+            bound -= self._penalty_for(max(low - self.old_start, self.old_start - high, 0))
+        for pieces, first, last in (
+            (self.prefix_pieces, max(0, low - 2 * len(self.prefix)), high),
+            (self.suffix_pieces, end_low, min(len(text), end_high + 2 * len(self.suffix))),
+        ):
+            for piece in pieces:
+                if text.find(piece, first, last) < 0:
+                    bound -= 1
+        return bound
 
     def _regions(self) -> tuple[list[_Region], int]:
         """Stretches of possible passage starts and ends, most supported by seeds first.
@@ -379,7 +492,7 @@ class _Search:
             hits.append((hit - 2, hit + 2, None, hit + length, 0))
         if not hits:
             return [], seed_count
-        hits.sort(key=_axis_low)
+        hits.sort(key=itemgetter(0))
         groups: list[list[tuple[int, int, int | None, int | None, int]]] = []
         high = None
         for hit in hits:
@@ -541,11 +654,14 @@ class _Search:
         return _Place(start, end, context, exact, rank)
 
     def _distance_penalty(self, start: int) -> float:
-        # Capped: edits above a passage move it by any amount, so the old offset can
-        # only tell apart places whose context fits about equally.
         if self.old_start is None:
             return 0.0
-        distance = abs(start - self.old_start)
+        return self._penalty_for(abs(start - self.old_start))
+
+    @staticmethod
+    def _penalty_for(distance: int) -> float:
+        # Capped: edits above a passage move it by any amount, so the old offset can
+        # only tell apart places whose context fits about equally.
         return min(POSITION_CAP, POSITION_WEIGHT * math.log2(1 + distance / POSITION_SCALE))
 
 
@@ -568,10 +684,6 @@ def _seeds(side: str) -> list[tuple[int, str]]:
     if offsets[-1] != len(side) - _SEED_LENGTH:
         offsets.append(len(side) - _SEED_LENGTH)
     return [(offset, side[offset : offset + _SEED_LENGTH]) for offset in offsets]
-
-
-def _axis_low(hit: tuple[int, ...]) -> int:
-    return hit[0]
 
 
 def _positions_of_max(fit: list[int], low: int) -> list[int]:
