@@ -77,6 +77,7 @@ _SEED_LENGTH = 6
 _SEED_STEP = 6
 _MAX_SEED_HITS = 24  # a piece of context found more often than this says nothing
 _MAX_EXACT_SEEDS = 64
+_MAX_EXACT_RIVALS = 8  # places of the exact text a fast path bounds one by one
 _MAX_REGIONS = 5
 _NEAR_OLD_OFFSET = 4096
 _PIECE = 6  # pieces of a context side for the rank bound of a region left unscored
@@ -164,7 +165,7 @@ class _Search:
         The most-voted region is scored first. A region left unscored must hold no place
         that could change the decision: none where the exact text stands near the located
         place or with a whole side of context, and a bound on its places' rank
-        (:meth:`_rank_bound`) under the decision's threshold (:class:`_Decision`). Each
+        (:meth:`_ranked_under`) under the decision's threshold (:class:`_Decision`). Each
         round scores the regions that fail that test, until none does. The places keep
         the regions' order, so ties go as they would with every region scored.
         """
@@ -316,13 +317,14 @@ class _Search:
     # -- fast paths: the whole context found once, with no rival possible ---------------
 
     def _fast_path(self) -> Reanchored | None:
-        text, prefix, suffix = self.text, self.prefix, self.suffix
-        whole = prefix + self.exact + suffix
+        text, prefix, suffix, exact = self.text, self.prefix, self.suffix, self.exact
+        whole = prefix + exact + suffix
         at = text.find(whole)
         if at >= 0 and text.find(whole, at + 1) < 0:
             start = at + len(prefix)
-            end = start + len(self.exact)
-            if self._beyond_rivals(start):
+            end = start + len(exact)
+            # A rival where the exact text stands gets its bonus, but so does this place.
+            if self._beyond_rivals(start, 0.0):
                 return self._answer(self._place(start, end, self.context_length, True), 1.0)
         if not prefix or not suffix:
             return None
@@ -331,43 +333,64 @@ class _Search:
             return None
         start = prefix_at + len(prefix)
         suffix_at = text.find(suffix, start, start + self.max_replacement + len(suffix))
-        if suffix_at < 0 or self.exact in text[start:suffix_at]:
+        if suffix_at < 0:
             return None
-        if self._beyond_rivals(start):
-            exact = self._stands(start, suffix_at)
-            return self._answer(self._place(start, suffix_at, self.context_length, exact), 1.0)
+        # This place holds other words; a place where the exact text stands gets a bonus
+        # it does not (and, beside a whole side of context, the full credit). Nearby,
+        # the check might prefer it; elsewhere, its context must be too poor to matter.
+        limit = self.context_length - self._distance_penalty(start) - MARGIN_AT_PERFECT - _ROUNDING
+        reach = len(exact) + SAME_PLACE
+        at = text.find(exact)
+        for _ in range(_MAX_EXACT_RIVALS + 1):
+            if at < 0:
+                break
+            end = at + len(exact)
+            if start - reach <= at <= suffix_at + reach:
+                return None
+            bonus = self.exact_bonus
+            if self._beside_a_whole_side(at, end):
+                bonus = min(len(exact), EXACT_BONUS_CAP)
+            if not self._ranked_under(at, at, end, end, bonus, limit):
+                return None
+            at = text.find(exact, at + 1)
+        else:
+            return None  # too many places to bound one by one
+        if self._beyond_rivals(start, 0.0):
+            return self._answer(self._place(start, suffix_at, self.context_length, False), 1.0)
         return None
 
-    def _beyond_rivals(self, start: int) -> bool:
+    def _beyond_rivals(self, start: int, rival_credit: float) -> bool:
         """True when the whole context, found at ``start``, leads any other place by the margin.
 
-        With at most ``k`` edits, one of ``k + 1`` pieces of the context is intact at a
-        place; if each piece occurs once in the text, that place is ours. Any other place
-        then misses at least ``k + 1`` context code points, and ours lost no more than its
-        distance penalty: it leads by ``k + 1 - penalty``, which must reach the margin at
-        a perfect fit. Halves (k = 3) do when the place is near the old offset; quarters
-        (k = 7) do wherever it is.
+        Cut the context into pieces. A place aligned with ``d`` edits keeps at least
+        ``pieces - d`` of them intact; if ``u`` pieces occur once in the text (here),
+        a place with fewer than ``u`` edits keeps one of those, so it lies here (within
+        ``d`` code points: the same place). Any other place misses at least ``u``
+        context code points, and this one lost no more than its distance penalty: it
+        leads by ``u - penalty`` (less ``rival_credit``, what a rival may get that this
+        place does not), which must reach the margin at a perfect fit. Halves (at most
+        4 pieces) and quarters (8) are tried.
         """
-        penalty = self._distance_penalty(start)
-        for parts in (2, 4):
-            pieces = self._unique_pieces(parts)
-            if pieces and pieces - penalty >= MARGIN_AT_PERFECT:
-                return True
-        return False
+        needed = MARGIN_AT_PERFECT + self._distance_penalty(start) + rival_credit
+        return any(self._unique_pieces(parts, needed) for parts in (2, 4))
 
-    def _unique_pieces(self, parts: int) -> int:
-        """How many pieces prefix and suffix make, cut in ``parts`` each; 0 if one recurs."""
+    def _unique_pieces(self, parts: int, needed: float) -> bool:
+        """True when at least ``needed`` of the pieces (each side cut in ``parts``) occur once in the text."""
         text = self.text
-        count = 0
+        pieces = []
         for side in (self.prefix, self.suffix):
             size = max(1, -(-len(side) // parts))
-            for offset in range(0, len(side), size):
-                piece = side[offset : offset + size]
-                first = text.find(piece)
-                if first < 0 or text.find(piece, first + 1) >= 0:
-                    return 0
-                count += 1
-        return count
+            pieces.extend(side[offset : offset + size] for offset in range(0, len(side), size))
+        left = len(pieces)
+        unique = 0
+        for piece in pieces:
+            if unique + left < needed:
+                return False
+            left -= 1
+            first = text.find(piece)
+            if first >= 0 and text.find(piece, first + 1) < 0:
+                unique += 1
+        return unique >= needed
 
     # -- the search -------------------------------------------------------------------
 
@@ -434,21 +457,21 @@ class _Search:
             if near or self._beside_a_whole_side(at, at + length):
                 return False
             at = text.find(exact, at + 1, high + length)
-        return self._rank_bound(region, stands) < decision.threshold - _ROUNDING
+        end_low, end_high = self._ends(region)
+        bonus = self.exact_bonus if stands else 0.0
+        return self._ranked_under(low, high, end_low, end_high, bonus, decision.threshold - _ROUNDING)
 
-    def _rank_bound(self, region: _Region, stands: bool) -> float:
-        """No place of ``region`` ranks higher than this.
+    def _ranked_under(self, low: int, high: int, end_low: int, end_high: int, bonus: float, limit: float) -> bool:
+        """True when every place starting in ``low..high`` and ending in ``end_low..end_high``
+        ranks under ``limit``, given the most exact bonus (or credit) it can have.
 
         Cut a context side into pieces: an edit touches at most one piece, so a side
         aligned with ``d`` edits keeps at least ``pieces - d`` of them intact, and they
         stand in the stretch of text that alignment can cover (twice the side's length
-        before a start, or after an end). Each piece missing from that stretch is an
-        edit. ``stands``: whether the exact text stands anywhere in the region's starts.
+        before a start, or after an end). Each piece missing from that stretch is an edit.
         """
         text = self.text
-        low, high = region.start_low, region.start_high
-        end_low, end_high = self._ends(region)
-        bound = self.context_length + (self.exact_bonus if stands else 0.0)
+        bound = self.context_length + bonus
         if self.old_start is not None:
             bound -= self._penalty_for(max(low - self.old_start, self.old_start - high, 0))
         for pieces, first, last in (
@@ -456,9 +479,11 @@ class _Search:
             (self.suffix_pieces, end_low, min(len(text), end_high + 2 * len(self.suffix))),
         ):
             for piece in pieces:
+                if bound < limit:
+                    return True
                 if text.find(piece, first, last) < 0:
                     bound -= 1
-        return bound
+        return bound < limit
 
     def _regions(self) -> tuple[list[_Region], int]:
         """Stretches of possible passage starts and ends, most supported by seeds first.
@@ -494,17 +519,21 @@ class _Search:
             return [], seed_count
         hits.sort(key=itemgetter(0))
         groups: list[list[tuple[int, int, int | None, int | None, int]]] = []
-        high = None
+        seeds: list[set[int]] = []  # the seeds found in each group (0: the exact text)
+        high = hits[0][0] - 1
         for hit in hits:
-            if high is None or hit[0] > high:
-                groups.append([hit])
+            if hit[0] > high:
+                group, found = [hit], {hit[4]}
+                groups.append(group)
+                seeds.append(found)
                 high = hit[1]
             else:
-                groups[-1].append(hit)
+                group.append(hit)
+                found.add(hit[4])
                 high = max(high, hit[1])
         # Most votes first, ties in text order; only the first few are ever scored.
-        votes = [len({hit[4] for hit in group} - {0}) for group in groups]
-        chosen = sorted(range(len(groups)), key=lambda index: -votes[index])[:_MAX_REGIONS]
+        votes = [len(found) - (0 in found) for found in seeds]
+        chosen = sorted(range(len(groups)), key=votes.__getitem__, reverse=True)[:_MAX_REGIONS]
         regions = [self._region(groups[index], votes[index]) for index in chosen]
         return [r for r in regions if r.start_low <= r.start_high], seed_count
 
