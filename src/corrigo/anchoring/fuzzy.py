@@ -163,7 +163,8 @@ def _char_masks(layout: str, chars: Iterable[str]) -> dict[str, int]:
     if not size:
         return dict.fromkeys(chars, 0)
     full = (1 << size) - 1
-    data = layout[::-1].encode("utf-32-le")  # reversed: the last digit parsed is bit 0
+    # Reversed: the last digit parsed is bit 0. Lone surrogates are code points too.
+    data = layout[::-1].encode("utf-32-le", "surrogatepass")
     low, middle, high = data[0::4], data[1::4], data[2::4]
 
     classes = bytearray(256)  # low byte -> class number, 0 for bytes no char has
