@@ -38,7 +38,7 @@ import math
 from dataclasses import dataclass
 from operator import itemgetter
 
-from corrigo.anchoring.fuzzy import fits_ending_at
+from corrigo.anchoring.fuzzy import Fits
 from corrigo.anchoring.quote import CONTEXT_LENGTH, Reanchored, Status, TextQuote
 
 #: Minimum evidence of an accepted place, as a share of the context available.
@@ -90,7 +90,9 @@ _TEXT_START = "\ufdd0"
 _TEXT_END = "\ufdd1"
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass's __init__ is several times slower, and a search makes
+# dozens of these. Nothing changes them after they are made.
+@dataclass(slots=True)
 class _Region:
     votes: int  # distinct context seeds found here
     start_low: int  # possible passage starts and ends, in the marked text
@@ -99,7 +101,7 @@ class _Region:
     end_high: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Place:
     start: int  # in the marked text (one more than in the caller's text)
     end: int
@@ -145,6 +147,7 @@ class _Search:
         length = len(self.exact)
         self.max_replacement = 2 * length + REPLACEMENT_SLACK
         self.exact_bonus = min(length / 2, EXACT_BONUS_CAP)
+        self.aligner: Fits | None = None  # made on first use: most quotes never need it
         self.prefix_pieces = [prefix[at : at + _PIECE] for at in range(0, len(prefix), _PIECE)]
         self.suffix_pieces = [suffix[at : at + _PIECE] for at in range(0, len(suffix), _PIECE)]
 
@@ -412,7 +415,7 @@ class _Search:
         floor, nor come within the needed margin of the best place so far, is skipped;
         since votes only fall from there on, so is every region after it. The context
         fits of every region are computed together beforehand (one pass, see
-        :func:`corrigo.anchoring.fuzzy.fits_ending_at`); a skipped region's are unused.
+        :class:`corrigo.anchoring.fuzzy.Fits`); a skipped region's are unused.
         """
         places: list[_Place] = []
         fits = self._fits(regions)
@@ -584,23 +587,25 @@ class _Search:
         each window reaches that far beyond its range.
         """
         text, prefix, suffix = self.text, self.prefix, self.suffix
-        backwards = suffix[::-1]
-        jobs: list[tuple[str, str, int]] = []
+        # The suffix is never empty (a short one carries the text-end marker).
+        if self.aligner is None:
+            self.aligner = Fits([prefix, suffix[::-1]] if prefix else [suffix[::-1]])
+        backwards = 1 if prefix else 0  # the suffix's pattern number
+        jobs: list[tuple[int, str, int]] = []
         for region in regions:
             low, high = region.start_low, region.start_high
             if prefix:
                 window_start = max(0, low - 2 * len(prefix))
-                jobs.append((prefix, text[window_start:high], low - window_start))
+                jobs.append((0, text[window_start:high], low - window_start))
             end_low, end_high = self._ends(region)
-            if suffix:
-                window_end = min(len(text), end_high + 2 * len(suffix))
-                jobs.append((backwards, text[end_low:window_end][::-1], window_end - end_high))
-        computed = iter(fits_ending_at(jobs))
+            window_end = min(len(text), end_high + 2 * len(suffix))
+            jobs.append((backwards, text[end_low:window_end][::-1], window_end - end_high))
+        computed = iter(self.aligner.fits(jobs))
         out = []
         for region in regions:
             prefix_fit = next(computed) if prefix else [0] * (region.start_high - region.start_low + 1)
             end_low, end_high = self._ends(region)
-            suffix_fit = next(computed)[::-1] if suffix else [0] * (end_high - end_low + 1)
+            suffix_fit = next(computed)[::-1]
             out.append((prefix_fit, suffix_fit))
         return out
 
