@@ -127,6 +127,21 @@ def reanchor(quote: TextQuote, new_text: str) -> Reanchored:
     return _Search(quote, new_text).run()
 
 
+def reanchor_the_long_way(quote: TextQuote, new_text: str) -> Reanchored:
+    """What :func:`reanchor` answers, found without its shortcuts: the reference for tests.
+
+    No fast path, and every seeded region scored (up to the vote bound's early stop),
+    as the algorithm is written down in docs/decisions/0002. :func:`reanchor` must give
+    the same answer for every quote and text; it only skips work that provably cannot
+    change it (docs/decisions/0010).
+    """
+    if not quote.exact:
+        return Reanchored("gone", None, None, None, 0.0)
+    search = _Search(quote, new_text)
+    regions, seed_count = search._regions()
+    return search._decide(search._places(regions, seed_count)).answer
+
+
 class _Search:
     def __init__(self, quote: TextQuote, new_text: str) -> None:
         self.text = _TEXT_START + new_text + _TEXT_END
@@ -327,7 +342,7 @@ class _Search:
             start = at + len(prefix)
             end = start + len(exact)
             # A rival where the exact text stands gets its bonus, but so does this place.
-            if self._beyond_rivals(start, 0.0):
+            if self._beyond_rivals(start):
                 return self._answer(self._place(start, end, self.context_length, True), 1.0)
         if not prefix or not suffix:
             return None
@@ -358,11 +373,11 @@ class _Search:
             at = text.find(exact, at + 1)
         else:
             return None  # too many places to bound one by one
-        if self._beyond_rivals(start, 0.0):
+        if self._beyond_rivals(start):
             return self._answer(self._place(start, suffix_at, self.context_length, False), 1.0)
         return None
 
-    def _beyond_rivals(self, start: int, rival_credit: float) -> bool:
+    def _beyond_rivals(self, start: int) -> bool:
         """True when the whole context, found at ``start``, leads any other place by the margin.
 
         Cut the context into pieces. A place aligned with ``d`` edits keeps at least
@@ -370,11 +385,11 @@ class _Search:
         a place with fewer than ``u`` edits keeps one of those, so it lies here (within
         ``d`` code points: the same place). Any other place misses at least ``u``
         context code points, and this one lost no more than its distance penalty: it
-        leads by ``u - penalty`` (less ``rival_credit``, what a rival may get that this
-        place does not), which must reach the margin at a perfect fit. Halves (at most
-        4 pieces) and quarters (8) are tried.
+        leads by ``u - penalty``, which must reach the margin at a perfect fit. Halves
+        (at most 4 pieces) and quarters (8) are tried. (A rival where the exact text
+        stands also gets its bonus: the caller sees to those.)
         """
-        needed = MARGIN_AT_PERFECT + self._distance_penalty(start) + rival_credit
+        needed = MARGIN_AT_PERFECT + self._distance_penalty(start)
         return any(self._unique_pieces(parts, needed) for parts in (2, 4))
 
     def _unique_pieces(self, parts: int, needed: float) -> bool:
