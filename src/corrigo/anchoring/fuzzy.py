@@ -99,18 +99,19 @@ class Fits:
         if not patterns or not all(patterns):
             raise ValueError("every pattern must have at least one code point")
         self.patterns = list(patterns)
+        self.distinct = [set(pattern) for pattern in patterns]
         self.longest = max(map(len, patterns))
-        self.lengths = {len(pattern) for pattern in patterns}
-        chars = sorted(set("".join(patterns)))
-        lows = sorted({ord(char) & 255 for char in chars})
+        self.lengths = set(map(len, patterns))
+        points = [ord(char) for char in set().union(*self.distinct)]
+        lows = bytes({point & 255 for point in points})
         if len(lows) > 255:  # class numbers are bytes, and 0 is for none
             raise ValueError("the patterns' chars have more than 255 distinct low bytes")
-        classes = bytearray(256)  # low byte -> class number; 0 for a byte no char has
+        classes = bytearray(256)  # low byte -> class number (1, 2, …); 0 for a byte no char has
         for number, byte in enumerate(lows, 1):
             classes[byte] = number
         self.classes = bytes(classes)
         self.bits = len(lows).bit_length()
-        self.chars = [(char, classes[ord(char) & 255], ord(char) >> 8) for char in chars]
+        self.chars = [(chr(point), self.classes[point & 255], point >> 8) for point in points]
 
     def fits(self, jobs: Sequence[tuple[int, str, int]]) -> list[list[int]]:
         """For each job ``(pattern number, window, lead)``, as :func:`fits_ending_at` says."""
@@ -134,9 +135,9 @@ class Fits:
 
         masks = self._char_masks("".join(pieces), width)
         rows: list[int] = []
-        for pattern, area in zip(patterns, in_area, strict=True):
+        for pattern, distinct, area in zip(patterns, self.distinct, in_area, strict=True):
             if area:
-                mine = {char: masks[char] & area for char in set(pattern)}
+                mine = {char: masks[char] & area for char in distinct}
                 own = list(map(mine.__getitem__, pattern))
                 if len(own) > len(rows):
                     rows, own = own, rows

@@ -524,12 +524,12 @@ class _Search:
             if found:
                 seed_count += 1
                 shift = len(prefix) - offset
-                hits.extend((hit + shift - slack, hit + shift + slack, hit + shift, None, seed_count) for hit in found)
+                hits += [(hit + shift - slack, hit + shift + slack, hit + shift, None, seed_count) for hit in found]
         for offset, piece in _seeds(suffix):
             found = _find_all(text, piece, _MAX_SEED_HITS)
             if found:
                 seed_count += 1
-                hits.extend((hit - offset - reach - slack, hit - offset + slack, None, hit - offset, seed_count) for hit in found)
+                hits += [(hit - offset - reach - slack, hit - offset + slack, None, hit - offset, seed_count) for hit in found]
         for hit in self._exact_seeds():
             hits.append((hit - 2, hit + 2, hit, None, 0))
             hits.append((hit - 2, hit + 2, None, hit + length, 0))
@@ -671,7 +671,7 @@ class _Search:
         word on where the old text did not (and vice versa).
         """
         text, exact = self.text, self.exact
-        if text[start:end] != exact:
+        if end - start != len(exact) or text[start:end] != exact:
             return False
         if _is_word_char(exact[0]) and _is_word_char(text[start - 1]) != self.word_before:
             return False
