@@ -29,7 +29,11 @@ is at least :data:`POSITION_RATIO` times as far (:meth:`_Search._told_apart_by_p
 
 Candidate places come from seeds: exact occurrences of ``exact`` and of short pieces
 of the prefix and suffix (``str.find``, so C speed), grouped into regions that are then
-scored exactly. Two fast paths skip the search when the whole context is found once.
+scored exactly (:class:`corrigo.anchoring.fuzzy.Fits`: every region's context fits in
+one pass). Two fast paths skip the search when the whole context is found once and no
+rival is possible, and a region whose places provably cannot change the decision is
+not scored (docs/decisions/0010-reanchoring-speed.md); :func:`reanchor_the_long_way`
+answers without those shortcuts, and the tests hold the two to the same answers.
 """
 
 from __future__ import annotations
