@@ -177,7 +177,7 @@ class _Search:
         if quick is not None:
             return quick
         regions, seed_count = self._regions()
-        if self._may_skip_by_votes(regions, seed_count):
+        if self._votes_may_stop_early(regions, seed_count):
             return self._decide(self._places(regions, seed_count)).answer
         return self._decide_scoring_what_matters(regions)
 
@@ -416,7 +416,7 @@ class _Search:
 
     # -- the search -------------------------------------------------------------------
 
-    def _may_skip_by_votes(self, regions: list[_Region], seed_count: int) -> bool:
+    def _votes_may_stop_early(self, regions: list[_Region], seed_count: int) -> bool:
         """True when :meth:`_places` might stop early: a region's vote bound is under the floor."""
         floor = FLOOR * self.context_length
         return any(self._vote_bound(region, seed_count) < floor for region in regions[1:])
