@@ -265,3 +265,21 @@ def test_the_smtp_url_sets_host_port_security_and_login(url, expected):
 def test_a_bad_smtp_url_is_refused_with_a_reason(url):
     with pytest.raises(ValueError, match="CORRIGO_SMTP_URL"):
         smtp_settings(url)
+
+
+def test_no_channel_but_the_thank_you_carries_a_readers_address(site, smtp, receiver, editor):
+    from corrigo.notify import webhooks
+
+    member("olena", site, "admin", "olena@news.example.org")
+    _, receiver.secret = webhooks.add_endpoint(site, receiver.url)
+    webhooks.add_endpoint(site, receiver.server.url("/slack"), format="slack")
+    mine = report(email="ann@readers.example")
+    from corrigo.reports import actions
+
+    actions.resolve(mine.case, "wont_fix", by=editor)
+    run_worker()
+    assert receiver.received and smtp.messages
+    for request in receiver.server.received:
+        assert b"ann@readers.example" not in request.body and b"readers.example" not in request.body
+    for message in smtp.messages:
+        assert "readers.example" not in message.as_string()

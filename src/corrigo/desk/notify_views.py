@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from corrigo.desk.access import roles_of, site_view
 from corrigo.jobs import queue
@@ -38,6 +38,7 @@ def _site_forms(request, sites, data=None):
     return forms
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def notifications(request):
     """Your address and, per site, every new case at once / a daily digest / nothing."""
