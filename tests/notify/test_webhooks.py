@@ -326,3 +326,28 @@ def test_a_published_notice_reaches_standard_and_slack_endpoints(site, receiver,
     assert "A correction notice was published" in message["text"]
     assert "We misspelt &lt;August&gt; &amp; more." in shown
     assert "<https://news.example.org/corrections/courier/#n1|open>" in message["blocks"][0]["text"]["text"]
+
+
+def test_an_endpoint_that_became_private_is_not_called_and_says_why(site, receiver, settings):
+    standard(site, receiver)
+    settings.ALLOW_PRIVATE_HOSTS = frozenset()  # the operator took it off the list
+    case_about()
+    run_worker()
+    job = deliveries().get()
+    assert receiver.received == []
+    assert job.status == JobStatus.QUEUED and "not a public address" in job.last_error
+
+
+def test_a_receiver_answering_too_much_is_a_failed_try_not_a_crash(site, receiver, http_server):
+    endpoint = standard(site, receiver)
+    big = b"x" * (webhooks.ANSWER_BYTES + 1)
+
+    @http_server.route("/big")
+    def answer(handler, request):
+        reply(handler, 200, big, "text/plain")
+
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(url=http_server.url("/big"))
+    case_about()
+    run_worker()
+    job = deliveries().get()
+    assert job.status == JobStatus.QUEUED and "larger than" in job.last_error
