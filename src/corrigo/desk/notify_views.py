@@ -51,7 +51,9 @@ def notifications(request):
                 request.user.email = address_form.cleaned_data["email"]
                 request.user.save(update_fields=["email"])
                 for site, form in site_forms:
-                    editors.set_choice(request.user, site, form.cleaned_data["email"], form.cleaned_data["language"])
+                    editors.set_choice(
+                        request.user, site, form.cleaned_data["email"], form.cleaned_data["language"], by=request.user
+                    )
             messages.success(request, "Notification settings saved.")
             return redirect("desk:notifications")
         status = 400
@@ -119,7 +121,7 @@ def _endpoint(site, endpoint_id: int) -> WebhookEndpoint:
 def webhook_rotate(request, site, endpoint_id: int):
     endpoint = _endpoint(site, endpoint_id)
     try:
-        secret = webhooks.rotate_secret(endpoint)
+        secret = webhooks.rotate_secret(endpoint, by=request.user)
     except webhooks.EndpointError as error:
         messages.error(request, str(error))
         return redirect("desk:webhooks", site.key)
@@ -132,7 +134,7 @@ def webhook_rotate(request, site, endpoint_id: int):
 def webhook_enable(request, site, endpoint_id: int):
     endpoint = _endpoint(site, endpoint_id)
     enable = request.POST.get("enabled") == "1"
-    if webhooks.set_enabled(endpoint, enable, "disabled by an admin"):
+    if webhooks.set_enabled(endpoint, enable, f"by {request.user.get_username()}", by=request.user):
         messages.success(request, f"{endpoint.url} {'enabled' if enable else 'disabled'}.")
     return redirect("desk:webhooks", site.key)
 
@@ -141,7 +143,7 @@ def webhook_enable(request, site, endpoint_id: int):
 @site_view(Role.ADMIN)
 def webhook_remove(request, site, endpoint_id: int):
     endpoint = _endpoint(site, endpoint_id)
-    webhooks.remove_endpoint(endpoint)
+    webhooks.remove_endpoint(endpoint, by=request.user)
     messages.success(request, f"Webhook removed: {endpoint.url}")
     return redirect("desk:webhooks", site.key)
 

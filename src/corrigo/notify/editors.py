@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from corrigo.jobs import queue
 from corrigo.jobs.models import Job
-from corrigo.notify import links, mail, text
+from corrigo.notify import links, mail, sitelog, text
 from corrigo.notify.events import subscriber
 from corrigo.notify.models import EmailChoice, Event, EventType, MailKind, MemberNotification
 from corrigo.notify.strings import CATEGORIES, language_of, strings
@@ -62,17 +62,29 @@ def choice_of(user: User, site: Site) -> tuple[str, str]:
 
 
 @transaction.atomic
-def set_choice(user: User, site: Site, email: str, language: str = "") -> bool:
-    """Record a member's choice for a site; False when it was already so."""
+def set_choice(user: User, site: Site, email: str, language: str = "", *, by=None) -> bool:
+    """Record a member's choice for a site (made by `by`, usually themselves); False when it was already so."""
     email = EmailChoice(email)
     if language and language not in ("en", "uk", "ru"):
         raise ValueError(f"{language!r} is not a language mail is written in")
     if choice_of(user, site) == (email, language) and MemberNotification.objects.filter(user=user, site=site).exists():
         return False
+    before = choice_of(user, site)
     defaults = {"email": email, "language": language}
-    if choice_of(user, site)[0] != email:
+    if before[0] != email:
         defaults["digest_until"] = None  # a digest chosen now starts from now
     MemberNotification.objects.update_or_create(user=user, site=site, defaults=defaults)
+    said = f"{EmailChoice(email).label.lower()}" + (f", in {language}" if language else "")
+    whose = "their" if by is not None and by.pk == user.pk else f"{user.get_username()}'s"
+    sitelog.record(
+        site,
+        by,
+        "member.notifications",
+        f"set {whose} mail about new cases to: {said}",
+        subject=user.get_username(),
+        before=before[0],
+        after=email,
+    )
     return True
 
 

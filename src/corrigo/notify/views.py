@@ -42,7 +42,11 @@ def unsubscribe(request, token: str):
     t, site = strings(language), membership.site.name
     if request.method == "POST":
         editors.set_choice(
-            membership.user, membership.site, EmailChoice.NONE, editors.choice_of(membership.user, membership.site)[1]
+            membership.user,
+            membership.site,
+            EmailChoice.NONE,
+            editors.choice_of(membership.user, membership.site)[1],
+            by=membership.user,  # the signed link is theirs
         )
         return _page(request, language, t["unsubscribe_title"].format(site=site), t["unsubscribe_done"].format(site=site))
     return _page(

@@ -31,7 +31,7 @@ from standardwebhooks.webhooks import Webhook
 from corrigo.jobs import queue
 from corrigo.jobs.models import Job
 from corrigo.lib import http
-from corrigo.notify import links, text
+from corrigo.notify import links, sitelog, text
 from corrigo.notify.events import subscriber
 from corrigo.notify.models import Event, EventType, WebhookEndpoint, WebhookFormat
 from corrigo.reports.models import Case
@@ -94,11 +94,13 @@ def add_endpoint(site: Site, url: str, *, format: str = WebhookFormat.STANDARD, 
         raise EndpointError(f"A site may have at most {MAX_ENDPOINTS_PER_SITE} webhook endpoints.")
     secret = new_secret() if format == WebhookFormat.STANDARD else ""
     endpoint = WebhookEndpoint.objects.create(site=site, url=href, format=format, events=chosen, secret=secret, created_by=by)
+    heard = ", ".join(chosen) or "every event"
+    sitelog.record(site, by, "webhook.add", f"added the {format} webhook {href} ({heard})", subject=href)
     return endpoint, secret
 
 
 @transaction.atomic
-def rotate_secret(endpoint: WebhookEndpoint) -> str:
+def rotate_secret(endpoint: WebhookEndpoint, *, by=None) -> str:
     """A new secret; the old one goes on signing beside it for ROTATION_GRACE, so receivers can switch."""
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
     if endpoint.format != WebhookFormat.STANDARD:
@@ -107,24 +109,35 @@ def rotate_secret(endpoint: WebhookEndpoint) -> str:
     endpoint.previous_secret, endpoint.previous_secret_until = endpoint.secret, timezone.now() + ROTATION_GRACE
     endpoint.secret = secret
     endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_until"])
+    sitelog.record(
+        endpoint.site_id, by, "webhook.rotate", f"made a new secret for the webhook {endpoint.url}", subject=endpoint.url
+    )
     return secret
 
 
-def set_enabled(endpoint: WebhookEndpoint, enabled: bool, reason: str = "") -> bool:
-    """Enable or disable an endpoint; False when it already was so."""
+@transaction.atomic
+def set_enabled(endpoint: WebhookEndpoint, enabled: bool, reason: str = "", *, by=None) -> bool:
+    """Enable or disable an endpoint (by None: Corrigo itself, after a 410); False when it already was so."""
     if enabled:
         changed = WebhookEndpoint.objects.filter(pk=endpoint.pk, disabled_at__isnull=False).update(
             disabled_at=None, disabled_reason=""
         )
+        did = f"enabled the webhook {endpoint.url}"
     else:
         changed = WebhookEndpoint.objects.filter(pk=endpoint.pk, disabled_at__isnull=True).update(
             disabled_at=timezone.now(), disabled_reason=reason[:300]
         )
+        did = f"disabled the webhook {endpoint.url}" + (f": {reason}" if reason and by is None else "")
+    if changed:
+        verb = "webhook.enable" if enabled else "webhook.disable"
+        sitelog.record(endpoint.site_id, by, verb, did, subject=endpoint.url)
     return bool(changed)
 
 
-def remove_endpoint(endpoint: WebhookEndpoint) -> None:
+@transaction.atomic
+def remove_endpoint(endpoint: WebhookEndpoint, *, by=None) -> None:
     endpoint.delete()
+    sitelog.record(endpoint.site_id, by, "webhook.remove", f"removed the webhook {endpoint.url}", subject=endpoint.url)
 
 
 @subscriber
