@@ -44,7 +44,7 @@ def test_every_webhook_change_is_a_line_of_the_site_log_without_its_secret(site,
 
 
 def test_a_410_disabling_an_endpoint_is_logged_as_corrigo(site, receiver):
-    endpoint, receiver.secret = webhooks.add_endpoint(site, receiver.url)
+    _, receiver.secret = webhooks.add_endpoint(site, receiver.url)
     receiver.answers = [(410, {})]
     case_about()
     run_worker()
