@@ -283,3 +283,17 @@ def test_no_channel_but_the_thank_you_carries_a_readers_address(site, smtp, rece
         assert b"ann@readers.example" not in request.body and b"readers.example" not in request.body
     for message in smtp.messages:
         assert "readers.example" not in message.as_string()
+
+
+def test_a_digest_escapes_reader_text_and_keeps_it_off_the_subject(site, smtp):
+    eddie = member("eddie", site, "editor", "eddie@news.example.org", email="digest")
+    MemberNotification.objects.filter(user=eddie).update(digest_until=timezone.now() - timedelta(days=2))
+    hostile = "<script>x</script>\u202e\r\nBcc: a@evil.example"
+    report(exact=hostile, text=ARTICLE_TEXT + "\n" + hostile)
+    run_worker()  # the event is dispatched: now the digest can find it
+    send_digests(None)
+    run_worker()
+    [digest] = smtp.messages
+    plain, html = parts(digest)
+    assert digest["Bcc"] is None and "<script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+    assert "\u202e" not in plain + html and "script" not in header(digest, "Subject")
