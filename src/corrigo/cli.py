@@ -236,7 +236,7 @@ def cmd_webhook_remove(args: argparse.Namespace) -> None:
     print(f"Removed webhook {args.id} ({endpoint.url}).")
 
 
-def _serve(host: str, port: int, workers: int, threads: int = 1, *, with_worker: bool = False) -> None:
+def _serve(host: str, port: int, workers: int, threads: int = 1) -> None:
     from django.db import connections
     from gunicorn.app.base import BaseApplication
 
@@ -254,21 +254,50 @@ def _serve(host: str, port: int, workers: int, threads: int = 1, *, with_worker:
             self.cfg.set("accesslog", os.environ.get("CORRIGO_ACCESS_LOG"))
             self.cfg.set("forwarded_allow_ips", os.environ.get("CORRIGO_FORWARDED_ALLOW_IPS", "127.0.0.1"))
 
-            if with_worker:
-                # The demo's job worker runs in gunicorn's master; the app workers forked from it
-                # open their own database connections and SQLite write lock (corrigo.sql).
-                self.cfg.set("when_ready", lambda server: _start_worker_thread())
-
         def load(self):
             return application
 
     Server().run()
 
 
-def _start_worker_thread() -> None:
-    from corrigo.jobs.worker import start_thread
+def _start_worker_process():
+    """The demo's job worker: `corrigo worker` in a process of its own, stopped with the demo.
 
-    start_thread()
+    Not a thread of gunicorn's master: the master forks app workers (at start, and again
+    whenever one is replaced), and a fork taken while that thread held a lock (the import
+    lock while it renders its first mail, a logging lock) leaves the app worker stuck on it
+    for ever. A process of its own shares nothing but the database.
+    """
+    import subprocess
+
+    env = {**os.environ, DEMO_PARENT: str(os.getpid())}
+    return subprocess.Popen([sys.executable, "-m", "corrigo", "worker"], env=env)
+
+
+# Set in the environment of the demo's worker: the demo's process id, so the worker ends with it.
+DEMO_PARENT = "CORRIGO_WORKER_OF_DEMO"
+
+
+def _end_with_the_demo(parent: int) -> None:
+    """In the demo's worker: SIGTERM when the demo goes, however it goes (Linux's PR_SET_PDEATHSIG)."""
+    import signal
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)
+    if os.getppid() != parent:  # it went before we asked
+        raise CommandError("the demo that started this worker has stopped")
+
+
+def _stop(process) -> None:
+    import subprocess
+
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
@@ -277,6 +306,8 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
     from corrigo.jobs.worker import run_forever, work
 
+    if os.environ.get(DEMO_PARENT, "").isdigit():
+        _end_with_the_demo(int(os.environ[DEMO_PARENT]))
     if args.once:
         ran = work(threading.Event(), once=True)
         print(f"Ran {ran} job{'s' if ran != 1 else ''}; none is due now.")
@@ -318,7 +349,11 @@ def cmd_demo(args: argparse.Namespace) -> None:
         f"{_where_mail_goes(site.key, args.port)}\n",
         flush=True,
     )
-    _serve("127.0.0.1", args.port, args.workers, with_worker=True)
+    worker = _start_worker_process()
+    try:
+        _serve("127.0.0.1", args.port, args.workers)
+    finally:
+        _stop(worker)
 
 
 def _give_demo_editor_an_address() -> None:
