@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "corrigo.sites",
     "corrigo.articles",
     "corrigo.reports",
+    "corrigo.audit",
     "corrigo.desk",
     "corrigo.demo",
     "corrigo.widget",

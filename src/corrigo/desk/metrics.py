@@ -1,0 +1,234 @@
+"""The figures an editor-in-chief asks for, per site and period (docs/desk.md, "Metrics").
+
+The period's cases are the cases first reported in it (a cohort): how many, how many
+readers, how they ended, the share that were real errors (fixed ÷ (fixed + not an
+error)), and how long the desk took to first act on them and to fix them (median and
+90th percentile, interpolated as PostgreSQL's percentile_cont), overall and by category,
+section and author; the articles with most fixed cases; new cases per day (per week in
+periods longer than three months). Reports are those received in the period.
+
+Three queries whatever the period: the reports' count, one row of plain integers per
+case (times as epoch seconds, computed by the database, so no datetime is parsed in
+Python), and the top articles' titles.
+"""
+
+import bisect
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import F, Func, IntegerField
+from django.utils import timezone
+
+from corrigo.articles.models import Article
+from corrigo.reports.models import Case, CaseStatus, Category, Report
+
+# The longest period one page answers for: two years of cases is still one pass.
+MAX_DAYS = 731
+DAILY_UP_TO = 92
+TOP = 10
+UNKNOWN = ""
+
+
+class Epoch(Func):
+    """A timestamp as whole seconds since 1970, computed by the database (NULL stays NULL)."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Django stores UTC timestamps in SQLite; julianday() reads them without a Python function.
+        return self.as_sql(compiler, connection, template="CAST((julianday(%(expressions)s) - 2440587.5) * 86400 AS INTEGER)")
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="FLOOR(EXTRACT(EPOCH FROM %(expressions)s))::bigint")
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """The value below which `fraction` of the sorted values lie, interpolated between neighbours."""
+    if not values:
+        return None
+    position = (len(values) - 1) * fraction
+    low, high = math.floor(position), math.ceil(position)
+    return values[low] + (values[high] - values[low]) * (position - low)
+
+
+@dataclass
+class Figures:
+    """The figures of one group of cases (all of them, one category, one section…)."""
+
+    name: str
+    label: str
+    cases: int = 0
+    readers: int = 0
+    outcomes: Counter = field(default_factory=Counter)
+    first_action: list[int] = field(default_factory=list)  # seconds, per case acted on
+    to_fix: list[int] = field(default_factory=list)  # seconds, per fixed case
+
+    def add(self, status: str, readers: int, first_action: int | None, to_fix: int | None) -> None:
+        self.cases += 1
+        self.readers += readers
+        self.outcomes[status] += 1
+        if first_action is not None:
+            self.first_action.append(first_action)
+        if to_fix is not None:
+            self.to_fix.append(to_fix)
+
+    @property
+    def fixed(self) -> int:
+        return self.outcomes[CaseStatus.FIXED]
+
+    @property
+    def not_error(self) -> int:
+        return self.outcomes[CaseStatus.NOT_ERROR]
+
+    @property
+    def open(self) -> int:
+        return self.outcomes[CaseStatus.OPEN]
+
+    @property
+    def real_error_share(self) -> float | None:
+        judged = self.fixed + self.not_error
+        return self.fixed / judged if judged else None
+
+    def hours(self, which: str, fraction: float) -> float | None:
+        values = sorted(getattr(self, which))
+        found = percentile(values, fraction)
+        return None if found is None else found / 3600
+
+    @property
+    def median_first_action_h(self):
+        return self.hours("first_action", 0.5)
+
+    @property
+    def p90_first_action_h(self):
+        return self.hours("first_action", 0.9)
+
+    @property
+    def median_fix_h(self):
+        return self.hours("to_fix", 0.5)
+
+    @property
+    def p90_fix_h(self):
+        return self.hours("to_fix", 0.9)
+
+
+@dataclass
+class TopArticle:
+    article_id: int
+    title: str
+    url: str
+    fixed: int
+    cases: int
+
+
+@dataclass
+class Bucket:
+    start: date
+    cases: int = 0
+    fixed: int = 0
+
+
+@dataclass
+class Metrics:
+    start: date
+    end: date
+    reports: int
+    total: Figures
+    by_category: list[Figures]
+    by_section: list[Figures]
+    by_author: list[Figures]
+    top_articles: list[TopArticle]
+    buckets: list[Bucket]
+    bucket: str  # "day" or "week"
+
+    @property
+    def outcome_rows(self) -> list[tuple[str, str, int]]:
+        return [(status.value, status.label, self.total.outcomes[status]) for status in CaseStatus]
+
+
+def _midnight(day: date, zone) -> datetime:
+    return datetime.combine(day, time.min, zone)
+
+
+def period_metrics(site, start: date, end: date) -> Metrics:
+    """The figures for the cases first reported from `start` to `end` (both days included)."""
+    zone = timezone.get_current_timezone()
+    since, until = _midnight(start, zone), _midnight(end + timedelta(days=1), zone)
+    reports = Report.objects.filter(site=site, created_at__gte=since, created_at__lt=until).count()
+
+    weekly = (end - start).days + 1 > DAILY_UP_TO
+    first_day = start - timedelta(days=start.weekday()) if weekly else start
+    step = timedelta(days=7 if weekly else 1)
+    buckets, day = [], first_day
+    while day <= end:
+        buckets.append(Bucket(day))
+        day += step
+    edges = [_midnight(b.start, zone).timestamp() for b in buckets]
+
+    total = Figures("all", "All cases")
+    categories = {c.value: Figures(c.value, c.label) for c in Category} | {"": Figures("", "No category")}
+    sections: dict[str, Figures] = {}
+    authors: dict[str, Figures] = {}
+    per_article: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    rows = (
+        Case.objects.filter(site=site, created_at__gte=since, created_at__lt=until)
+        .annotate(
+            created=Epoch("created_at"),
+            acted=Epoch("first_action_at"),
+            resolved=Epoch("resolved_at"),
+            section=F("article__section"),
+            author=F("article__author"),
+        )
+        .values_list("status", "category", "report_count", "article_id", "section", "author", "created", "acted", "resolved")
+        .order_by()
+    )
+    for status, category, readers, article_id, section, author, created, acted, resolved in rows.iterator(chunk_size=5000):
+        first_action = acted - created if acted is not None else None
+        to_fix = resolved - created if status == CaseStatus.FIXED and resolved is not None else None
+        for figures in (
+            total,
+            categories.get(category) or categories[""],
+            sections.get(section) or sections.setdefault(section, Figures(section, section or "Not known")),
+            authors.get(author) or authors.setdefault(author, Figures(author, author or "Not known")),
+        ):
+            figures.add(status, readers, first_action, to_fix)
+        counts = per_article[article_id]
+        counts[0] += status == CaseStatus.FIXED
+        counts[1] += 1
+        bucket = buckets[max(bisect.bisect_right(edges, created) - 1, 0)]
+        bucket.cases += 1
+        bucket.fixed += status == CaseStatus.FIXED
+
+    return Metrics(
+        start=start,
+        end=end,
+        reports=reports,
+        total=total,
+        by_category=[f for f in categories.values() if f.cases],
+        by_section=_largest(sections),
+        by_author=_largest(authors),
+        top_articles=_top_articles(per_article),
+        buckets=buckets,
+        bucket="week" if weekly else "day",
+    )
+
+
+def _largest(groups: dict[str, Figures]) -> list[Figures]:
+    """The groups with most cases (named ones first, at most TOP), then the cases nobody named.
+
+    Only when the articles say their section or author at all: otherwise an empty list."""
+    named = sorted((f for key, f in groups.items() if key != UNKNOWN), key=lambda f: (-f.cases, f.label))
+    if not named:
+        return []
+    unknown = [groups[UNKNOWN]] if UNKNOWN in groups else []
+    return named[:TOP] + unknown
+
+
+def _top_articles(per_article: dict[int, list[int]]) -> list[TopArticle]:
+    ranked = sorted(
+        ((fixed, cases, pk) for pk, (fixed, cases) in per_article.items() if fixed), key=lambda t: (-t[0], -t[1], t[2])
+    )
+    ranked = ranked[:TOP]
+    found = {a["pk"]: a for a in Article.objects.filter(pk__in=[pk for *_, pk in ranked]).values("pk", "title", "url")}
+    return [TopArticle(pk, found[pk]["title"], found[pk]["url"], fixed, cases) for fixed, cases, pk in ranked if pk in found]
