@@ -80,11 +80,12 @@ class PeriodForm(forms.Form):
         self.is_valid()
         problems = [f"{self.fields[name].label}: {' '.join(errors)}" for name, errors in self.errors.items()]
         end = self.cleaned_data.get("day_to") or today
-        end = min(end, today)
         start = self.cleaned_data.get("day_from") or max(end, date.min + timedelta(days=29)) - timedelta(days=29)
         if start > end:
             start, end = end, start
             problems.append("The period ran backwards: its days are swapped.")
+        end = min(end, today)
+        start = min(start, end)
         if (end - start).days + 1 > MAX_DAYS:
             start = end - timedelta(days=MAX_DAYS - 1)
             problems.append(f"A period is at most {MAX_DAYS} days: it now starts on {start.day} {start:%B %Y}.")

@@ -38,10 +38,13 @@ class Epoch(Func):
 
     def as_sqlite(self, compiler, connection, **extra):
         # Django stores UTC timestamps in SQLite; julianday() reads them without a Python function.
-        return self.as_sql(compiler, connection, template="CAST((julianday(%(expressions)s) - 2440587.5) * 86400 AS INTEGER)")
+        # Rounded, not truncated: the day fraction's float error would otherwise lose a second.
+        return self.as_sql(
+            compiler, connection, template="CAST(ROUND((julianday(%(expressions)s) - 2440587.5) * 86400) AS INTEGER)"
+        )
 
     def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="FLOOR(EXTRACT(EPOCH FROM %(expressions)s))::bigint")
+        return self.as_sql(compiler, connection, template="ROUND(EXTRACT(EPOCH FROM %(expressions)s))::bigint")
 
 
 def percentile(values: list[float], fraction: float) -> float | None:

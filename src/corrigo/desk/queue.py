@@ -155,7 +155,8 @@ def _shortened(field: str):
     return Left(F(field), SHOWN_IN_QUEUE + 1, output_field=TextField())
 
 
-def queue_page(site_ids: list[int], filters: dict, user, size: int = PAGE_SIZE, email_site_ids=()) -> QueuePage:
+def queue_page(site_ids: list[int], filters: dict, user, size: int | None = None, email_site_ids=()) -> QueuePage:
+    size = size or PAGE_SIZE
     cases, countable = filtered_cases(site_ids, filters, user, email_site_ids)
     # Counting a search with thousands of matches would read every case: it is not counted.
     counts = status_counts(cases) if countable else None

@@ -879,6 +879,12 @@ def site_log_csv(request, site):
     return csv_response(f"corrigo-log-{site.key}.csv", header, rows)
 
 
+def _query(**values) -> QueryDict:
+    query = QueryDict(mutable=True)
+    query.update(values)
+    return query
+
+
 def _hours(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}"
 
@@ -921,7 +927,7 @@ def site_metrics(request, site):
             ("By section", metrics.by_section),
             ("By author", metrics.by_author),
         ],
-        "qd": QueryDict(mutable=True) | {"day_from": start.isoformat(), "day_to": end.isoformat()},
+        "qd": _query(day_from=start.isoformat(), day_to=end.isoformat()),
         **_metrics_charts(metrics),
     }
     return render(request, "desk/metrics.html", context)
