@@ -59,6 +59,7 @@ OTHER_CASES_SHOWN = 20
 BULK_LIMIT = 10_000
 CONFIRM_SAMPLE = 8
 UNDO_KEY = "desk_undo"
+FOCUS_KEY = "desk_focus"
 UNDO_SECONDS = 600
 TEXT = "text/plain; charset=utf-8"
 
@@ -154,6 +155,7 @@ def _article_counts(groups, filters) -> dict[int, int]:
 def queue(request):
     context = _queue_context(request, request.GET)
     context |= {
+        "focus_case": request.session.pop(FOCUS_KEY, None),
         "assignees": _assignee_choices([s.pk for s in context["sites"]]),
         "saved_filters": list(SavedFilter.objects.filter(user=request.user)),
         "filter_form": SavedFilterForm(initial={"query": context["return_query"]}),
@@ -251,7 +253,7 @@ def _confirm_bulk(request, form, outcome, ids: list[int], changed_since: bool):
 def _back_to_queue(request):
     """The queue with the filters the bulk form was sent from (from its first page)."""
     query = QueryDict(request.POST.get("return_query", ""), mutable=True)
-    for key in ("after", "before"):
+    for key in ["after", "before", *(key for key, value in query.items() if not value)]:
         query.pop(key, None)
     return redirect(reverse("desk:queue") + ("?" + query.urlencode() if query else ""))
 
@@ -624,13 +626,13 @@ def undo(request):
             messages.success(request, f"Undone: {count} case{'s are' if count != 1 else ' is'} as before.")
     if request.htmx and request.htmx.target == "queue":
         context = _queue_context(request, QueryDict(request.POST.get("return_query", "")))
-        response = render(request, "desk/partials/queue_results.html", context | {"toasts_oob": True})
-        if restored:
-            response["HX-Trigger-After-Settle"] = f'{{"desk-focus": {int(restored)}}}'
-        return response
+        # The desk's script moves the focus to the case that came back.
+        return render(request, "desk/partials/queue_results.html", context | {"toasts_oob": True, "focus_case": restored})
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("desk:queue")
+    if restored:
+        request.session[FOCUS_KEY] = restored  # the queue it leads to puts the focus there
     return redirect(back)
 
 

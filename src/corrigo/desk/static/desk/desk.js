@@ -140,6 +140,8 @@
       case "u": {
         var undo = document.querySelector("#toasts [data-undo]");
         if (!undo) return;
+        // A toast swapped in a moment ago may not be wired to htmx yet.
+        if (window.htmx) window.htmx.process(undo.closest("form"));
         undo.click();
         break;
       }
@@ -156,6 +158,19 @@
 
   // ---- after htmx answers ----
 
+  // After an undo the answer (or the page it led to) names the case that came back.
+  function focusReturned() {
+    var state = document.getElementById("queue-state");
+    var back = state && state.getAttribute("data-focus-case");
+    if (!back) return false;
+    state.removeAttribute("data-focus-case");
+    var all = rows();
+    for (var i = 0; i < all.length; i++) {
+      if (all[i].getAttribute("data-case-id") === back) { mark(i); return true; }
+    }
+    return false;
+  }
+
   // A closed case leaves the list: drop its article's heading when it was the last one,
   // then keep the place, so focus lands on the next card.
   document.addEventListener("htmx:afterSettle", function () {
@@ -163,16 +178,8 @@
       if (!group.querySelector("li.case")) group.remove();
     });
     refreshSelection();
+    if (focusReturned()) return;
     if (current >= 0) mark(current);
-  });
-
-  // Undo puts a case back: the answer names it, and focus goes to it.
-  document.addEventListener("desk-focus", function (event) {
-    var id = event.detail && (event.detail.value !== undefined ? event.detail.value : event.detail);
-    var all = rows();
-    for (var i = 0; i < all.length; i++) {
-      if (all[i].getAttribute("data-case-id") === String(id)) { mark(i); return; }
-    }
   });
 
   // A refused action (409) says why in a toast rather than failing silently.
@@ -199,6 +206,7 @@
     var box = passage && passage.closest(".article-text");
     if (box) box.scrollTop = Math.max(0, passage.offsetTop - box.offsetTop - box.clientHeight / 3);
     refreshSelection();
+    focusReturned();
   });
 
   document.addEventListener("submit", function (event) {
