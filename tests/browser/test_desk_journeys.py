@@ -7,25 +7,11 @@ from playwright.sync_api import Page, expect
 
 from corrigo.audit.models import Entry
 from corrigo.reports.models import Case, CaseStatus
-from tests.browser.desk import log_in, scripts_ready
+from tests.browser.desk import ROWS, cases, desk, log_in, scripts_ready
 from tests.conftest import make_user
-from tests.desk.conftest import report
 
 pytestmark = pytest.mark.browser
-ROWS = "[data-queue] li.case"
 STATUS = ".case-head .badges .status"
-
-
-@pytest.fixture
-def desk(live_server, settings, transactional_db, site):
-    # The live server speaks plain http; production cookies would be Secure.
-    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    make_user("eddie", site, "editor")
-    return live_server
-
-
-def cases(*words_and_categories):
-    return [report(exact=word, category=category).case_id for word, category in words_and_categories]
 
 
 def test_log_in_filter_open_and_mark_fixed(page: Page, desk):

@@ -9,23 +9,9 @@ from playwright.sync_api import Page, expect
 from corrigo.articles.models import Article
 from corrigo.reports import actions
 from corrigo.reports.models import Case, CaseStatus
-from tests.browser.desk import log_in, scripts_ready
-from tests.conftest import make_user
-from tests.desk.conftest import report
+from tests.browser.desk import ROWS, cases, desk, log_in, scripts_ready
 
 pytestmark = pytest.mark.browser
-ROWS = "[data-queue] li.case"
-
-
-@pytest.fixture
-def desk(live_server, settings, transactional_db, site):
-    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    make_user("eddie", site, "editor")
-    return live_server
-
-
-def cases(*words_and_categories):
-    return [report(exact=word, category=category).case_id for word, category in words_and_categories]
 
 
 def status_of(*ids):
