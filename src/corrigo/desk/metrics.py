@@ -68,6 +68,7 @@ class Figures:
     outcomes: dict[str, int] = field(default_factory=dict)
     first_action: list[int] = field(default_factory=list)  # seconds, per case acted on
     to_fix: list[int] = field(default_factory=list)  # seconds, per fixed case
+    _sorted: dict = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, status: str, readers: int, first_action: int | None, to_fix: int | None) -> None:
         self.cases += 1
@@ -104,8 +105,11 @@ class Figures:
         return self.fixed / judged if judged else None
 
     def hours(self, which: str, fraction: float) -> float | None:
-        values = sorted(getattr(self, which))
-        found = percentile(values, fraction)
+        # Sorted once per list: the page asks each group for four figures.
+        ordered = self._sorted.get(which)
+        if ordered is None:
+            ordered = self._sorted[which] = sorted(getattr(self, which))
+        found = percentile(ordered, fraction)
         return None if found is None else found / 3600
 
     @property
