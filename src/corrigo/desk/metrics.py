@@ -57,7 +57,7 @@ def percentile(values: list[float], fraction: float) -> float | None:
     return values[low] + (values[high] - values[low]) * (position - low)
 
 
-@dataclass
+@dataclass(slots=True)
 class Figures:
     """The figures of one group of cases (all of them, one category, one section…)."""
 
