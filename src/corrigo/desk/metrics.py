@@ -204,15 +204,17 @@ def period_metrics(site, start: date, end: date) -> Metrics:
         by_article.readers += readers
         by_article.outcomes[status] = by_article.outcomes.get(status, 0) + 1
         if acted is not None:
-            by_category.first_action.append(acted - created)
-            by_article.first_action.append(acted - created)
+            seconds = acted - created
+            by_category.first_action.append(seconds)
+            by_article.first_action.append(seconds)
         bucket = find(edges, created) - 1
         per_bucket[bucket] += 1
         if status == fixed:
             fixed_per_bucket[bucket] += 1
             if resolved is not None:
-                by_category.to_fix.append(resolved - created)
-                by_article.to_fix.append(resolved - created)
+                seconds = resolved - created
+                by_category.to_fix.append(seconds)
+                by_article.to_fix.append(seconds)
     for bucket, cases, fixed_cases in zip(buckets, per_bucket, fixed_per_bucket, strict=True):
         bucket.cases, bucket.fixed = cases, fixed_cases
 
