@@ -744,10 +744,9 @@ def add_member(request, site):
         return _settings_invalid(request, site, member_form=form)
     data = form.cleaned_data
     try:
-        with transaction.atomic():
-            was = _role_before(site, data["username"])
-            added = services.add_member(site, data["username"], data["role"], password=data["password"], email=data["email"])
-            _log_member(request, site, Verb.MEMBER_ADD, added.membership.user.username, was, added.membership.role)
+        added = services.add_member(
+            site, data["username"], data["role"], password=data["password"], email=data["email"], by=request.user
+        )
     except ValidationError as error:
         form.add_error(None, error)
         return _settings_invalid(request, site, member_form=form)
@@ -760,17 +759,6 @@ def add_member(request, site):
             request, site, f"{name} already has an account, so the password and email given were not used: {name} is now {role}."
         )
     return _settings_saved(request, site, f"{name} is now {role}.")
-
-
-def _role_before(site, username: str) -> str:
-    return Membership.objects.filter(site=site, user__username=username).values_list("role", flat=True).first() or ""
-
-
-def _log_member(request, site, verb: str, username: str, before: str, after: str) -> None:
-    """The site log's line for a membership change (to move into sites.services with member creation)."""
-    if verb in (Verb.MEMBER_ROLE, Verb.MEMBER_ADD) and before == after:
-        return  # nothing changed
-    audit.record(site, request.user, verb, subject=username, before=before, after=after)
 
 
 def _member(site, user_id: int):
@@ -788,9 +776,7 @@ def change_role(request, site, user_id: int):
     if not form.is_valid():
         return HttpResponse("Unknown role.", status=400, content_type="text/plain; charset=utf-8")
     try:
-        with transaction.atomic():
-            services.change_role(site, membership.user, form.cleaned_data["role"])
-            _log_member(request, site, Verb.MEMBER_ROLE, membership.user.username, membership.role, form.cleaned_data["role"])
+        services.change_role(site, membership.user, form.cleaned_data["role"], by=request.user)
     except services.SiteRuleError as error:
         messages.error(request, str(error))
         return redirect("desk:site-settings", site.key)
@@ -802,9 +788,7 @@ def change_role(request, site, user_id: int):
 def remove_member(request, site, user_id: int):
     membership = _member(site, user_id)
     try:
-        with transaction.atomic():
-            services.remove_member(site, membership.user)
-            _log_member(request, site, Verb.MEMBER_REMOVE, membership.user.username, membership.role, "")
+        services.remove_member(site, membership.user, by=request.user)
     except services.SiteRuleError as error:
         messages.error(request, str(error))
         return redirect("desk:site-settings", site.key)
