@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "corrigo.reports",
     "corrigo.jobs",
     "corrigo.notify",
+    "corrigo.audit",
     "corrigo.desk",
     "corrigo.demo",
     "corrigo.widget",

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from corrigo.reports.models import Case, CaseEvent, CaseStatus
+from corrigo.audit.models import Entry
+from corrigo.reports.models import Case, CaseStatus
 from corrigo.sites.models import ApiToken, Membership
 from corrigo.sites.services import create_token
 from tests.conftest import make_user
@@ -24,7 +25,7 @@ CASE_ACTIONS = [
 
 def _snapshot(case):
     case = Case.objects.get(pk=case.pk)
-    return (case.status, case.assignee_id, case.duplicate_of_id, case.report_count, CaseEvent.objects.count())
+    return (case.status, case.assignee_id, case.duplicate_of_id, case.report_count, Entry.objects.count())
 
 
 def _body(data, other):
@@ -89,7 +90,7 @@ def test_viewer_bulk_action_is_forbidden_and_changes_nothing(as_user, viewer, ca
     response = as_user(viewer).post(reverse("desk:bulk"), {"outcome": "spam", "cases": [case.pk, second_case.pk]})
     assert response.status_code == 403
     assert set(Case.objects.values_list("status", flat=True)) == {CaseStatus.OPEN}
-    assert CaseEvent.objects.count() == 0
+    assert Entry.objects.count() == 0
 
 
 def test_viewer_does_not_see_reporter_emails(as_user, viewer, editor, site):

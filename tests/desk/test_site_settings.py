@@ -322,3 +322,37 @@ def test_changing_the_role_of_someone_not_on_this_site_is_a_404(as_user, admin, 
 
 def roles_of(site):
     return dict(Membership.objects.filter(site=site).values_list("user__username", "role"))
+
+
+SITE_FORM = {"name": "The Courier", "article_selector": "", "ignore_selectors": "", "default_language": "en"}
+
+
+def test_admin_sets_answer_times_per_category(as_user, admin, site):
+    response = as_user(admin).post(
+        settings_url(site, "desk:site-save"),
+        {**SITE_FORM, "sla_fact_hours": "12", "sla_typo_hours": "", "sla_other_hours": "168"},
+    )
+    assert response.status_code == 302
+    stored = Site.objects.get(pk=site.pk)
+    assert (stored.sla_fact_hours, stored.sla_typo_hours, stored.sla_other_hours) == (12, None, 168)
+    assert (stored.sla_hours("fact"), stored.sla_hours("typo"), stored.sla_hours("other"), stored.sla_hours("")) == (
+        12,
+        None,
+        168,
+        168,
+    )
+
+
+@pytest.mark.parametrize("hours", ["0", "-5", "8785", "1e3", "twelve", "9" * 30, "\x00"])
+def test_an_answer_time_out_of_range_is_refused(as_user, admin, site, hours):
+    response = as_user(admin).post(settings_url(site, "desk:site-save"), {**SITE_FORM, "sla_fact_hours": hours})
+    assert response.status_code == 400
+    assert Site.objects.get(pk=site.pk).sla_fact_hours == 24
+
+
+def test_the_page_names_the_site_once(as_user, admin, site):
+    Site.objects.filter(pk=site.pk).update(name="The Coastline Courier (demo)", key="demo")
+    html = as_user(admin).get(reverse("desk:site-settings", args=["demo"])).content.decode()
+    assert "(demo) (demo)" not in html
+    assert "<h1>The Coastline Courier (demo)</h1>" in html
+    assert "Site key <code>demo</code>" in html

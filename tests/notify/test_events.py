@@ -90,3 +90,19 @@ def test_an_event_about_a_deleted_case_is_dropped(site, heard):
 def test_unknown_event_types_are_refused_at_once(site):
     with pytest.raises(ValueError):
         events.emit("case.exploded", site_id=site.pk, case_id=1)
+
+
+def test_a_bulk_outcome_writes_its_events_in_a_few_statements_each_dispatched(site, heard, editor, django_assert_max_num_queries):
+    from corrigo.reports import actions
+
+    cases = [quiet_case(heard, exact) for exact in ("Augest", "ferry", "islanders")]
+    with django_assert_max_num_queries(12):
+        actions.resolve_many(cases, "spam", by=editor)
+    run_worker()
+    assert sorted(e.data["case"]["id"] for e in heard) == sorted(c.pk for c in cases)
+    assert {e.type for e in heard} == {"case.resolved"} and len({e.uid for e in heard}) == 3
+
+
+def test_bulk_updates_are_refused_as_they_would_slip_the_throttle(site):
+    with pytest.raises(ValueError, match="throttled"):
+        events.emit_many(EventType.CASE_UPDATED, [(site.pk, {"case_id": 1})])

@@ -223,3 +223,23 @@ def test_change_email_refuses_a_bad_address_and_keeps_the_old_one(site, email):
         change_email(mira, email)
     assert list(error.value.message_dict) == ["email"]
     assert User.objects.get(pk=mira.pk).email == "mira@newsroom.example"
+
+
+def test_member_changes_are_logged_with_who_made_them_whichever_door_they_came_through(site):
+    from django.contrib.auth.models import User
+
+    from corrigo.audit.models import Entry
+    from corrigo.sites.services import add_member, change_role, remove_member
+
+    ada = User.objects.create_user("ada")
+    add_member(site, "mira", "editor", password="a long test password", by=ada)  # the desk
+    mira = User.objects.get(username="mira")
+    change_role(site, mira, "editor")  # unchanged: nothing to log
+    change_role(site, mira, "viewer")  # the CLI: Corrigo itself
+    remove_member(site, mira, by=ada)
+    lines = list(Entry.objects.filter(site=site).order_by("pk").values_list("verb", "actor_name", "before", "after"))
+    assert lines == [
+        ("member.add", "ada", "", "editor"),
+        ("member.role", "Corrigo", "editor", "viewer"),
+        ("member.remove", "ada", "viewer", ""),
+    ]

@@ -1,5 +1,7 @@
 """The desk's forms: validation at the edge, before any service function runs."""
 
+from datetime import date, timedelta
+
 from django import forms
 from django.contrib.auth.models import User
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -7,13 +9,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 from corrigo.anchoring import selector_error
+from corrigo.desk.metrics import MAX_DAYS
 from corrigo.lib.urls import InvalidURL, parse_origin
 from corrigo.reports.actions import MAX_NOTE, OUTCOMES
 from corrigo.reports.schemas import LANGUAGE_TAG
 from corrigo.sites.models import Role, Scope, Site
 from corrigo.sites.services import MAX_PASSWORD_LENGTH
-from corrigo.sql import row_id
+from corrigo.sql import UNSTORABLE, row_id
 
+ANSWER_TIMES = ["sla_fact_hours", "sla_typo_hours", "sla_other_hours"]
+MAX_ANSWER_HOURS = 24 * 366
 OUTCOME_CHOICES = [(o.value, o.label) for o in OUTCOMES]
 
 
@@ -22,13 +27,26 @@ class OutcomeForm(forms.Form):
 
 
 class BulkOutcomeForm(forms.Form):
+    """An outcome for the picked cases, or for every case the queue's filters match."""
+
     outcome = forms.ChoiceField(choices=OUTCOME_CHOICES)
-    cases = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+    cases = forms.TypedMultipleChoiceField(coerce=int, choices=[], required=False)
+    all_matching = forms.BooleanField(required=False)
+    return_query = forms.CharField(required=False, max_length=4000)
+    # What the confirmation page showed: the action applies only to what the editor saw.
+    expected = forms.IntegerField(required=False, min_value=0, max_value=10**9)
+    confirmed = forms.BooleanField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Any id is accepted here; which ones the user may touch is checked against the database.
         self.fields["cases"].valid_value = lambda value: row_id(str(value)) is not None
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("all_matching") and not data.get("cases"):
+            raise ValidationError("Pick some cases first.")
+        return data
 
 
 class NoteForm(forms.Form):
@@ -37,6 +55,41 @@ class NoteForm(forms.Form):
 
 class MergeForm(forms.Form):
     into = forms.IntegerField(min_value=1, max_value=2**63 - 1, label="Duplicate of case")
+    confirmed = forms.BooleanField(required=False)
+
+
+class SavedFilterForm(forms.Form):
+    name = forms.CharField(max_length=80, strip=True, label="Save this filter as")
+    query = forms.CharField(required=False, max_length=4000)
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        if UNSTORABLE.search(name):
+            raise ValidationError("A name cannot hold a NUL character or an unpaired surrogate.")
+        return name
+
+
+class PeriodForm(forms.Form):
+    """The metrics page's period: both days included, at most MAX_DAYS long, not in the future."""
+
+    day_from = forms.DateField(required=False, label="From")
+    day_to = forms.DateField(required=False, label="To")
+
+    def period(self, today: date) -> tuple[date, date, list[str]]:
+        """(first day, last day, what was corrected) — a bad period falls back to the last 30 days."""
+        self.is_valid()
+        problems = [f"{self.fields[name].label}: {' '.join(errors)}" for name, errors in self.errors.items()]
+        end = self.cleaned_data.get("day_to") or today
+        start = self.cleaned_data.get("day_from") or max(end, date.min + timedelta(days=29)) - timedelta(days=29)
+        if start > end:
+            start, end = end, start
+            problems.append("The period ran backwards: its days are swapped.")
+        end = min(end, today)
+        start = min(start, end)
+        if (end - start).days + 1 > MAX_DAYS:
+            start = end - timedelta(days=MAX_DAYS - 1)
+            problems.append(f"A period is at most {MAX_DAYS} days: it now starts on {start.day} {start:%B %Y}.")
+        return start, end, problems
 
 
 class AssignForm(forms.Form):
@@ -63,12 +116,28 @@ class SiteSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Site
-        fields = ["name", "article_selector", "ignore_selectors", "default_language"]
+        fields = ["name", "article_selector", "ignore_selectors", "default_language", *ANSWER_TIMES]
+        labels = {
+            "sla_fact_hours": "Answer factual errors within (hours)",
+            "sla_typo_hours": "Answer typos within (hours)",
+            "sla_other_hours": "Answer other reports within (hours)",
+        }
         help_texts = {
             "ignore_selectors": "Comma-separated CSS selectors left out of the article text: ads, teasers, and "
             'anything that changes on every view ("updated 5 minutes ago"), which would otherwise '
             "make each report look like a new version of the article.",
+            "sla_fact_hours": "The queue colours a case amber in the last quarter of this time and red after it. "
+            "Empty: no target.",
         }
+        widgets = {name: forms.NumberInput(attrs={"min": 1, "max": MAX_ANSWER_HOURS}) for name in ANSWER_TIMES}
+
+    def clean(self):
+        data = super().clean()
+        for name in ANSWER_TIMES:
+            hours = data.get(name)
+            if hours is not None and not 1 <= hours <= MAX_ANSWER_HOURS:
+                self.add_error(name, f"Between 1 and {MAX_ANSWER_HOURS} hours (a year), or empty for no target.")
+        return data
 
     # The widget finds the article and skips what to ignore with these; one it cannot read
     # would leave the site without a working widget, so it is refused here.

@@ -19,10 +19,18 @@ class Site(models.Model):
         max_length=1000, blank=True, help_text="Comma-separated CSS selectors left out of the article text."
     )
     default_language = models.CharField(max_length=35, default="en")
+    # How soon the desk should close a case after its first report, by category (empty: no target).
+    sla_fact_hours = models.PositiveIntegerField(null=True, blank=True, default=24, help_text="Factual errors, in hours.")
+    sla_typo_hours = models.PositiveIntegerField(null=True, blank=True, default=72, help_text="Typos, in hours.")
+    sla_other_hours = models.PositiveIntegerField(null=True, blank=True, help_text="Everything else, in hours.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return self.key
+
+    def sla_hours(self, category: str) -> int | None:
+        """The site's answer time for a case of this category (uncategorised counts as other)."""
+        return {"fact": self.sla_fact_hours, "typo": self.sla_typo_hours}.get(category, self.sla_other_hours)
 
     @property
     def origins(self) -> list[str]:

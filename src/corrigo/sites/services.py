@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from corrigo import audit
 from corrigo.lib.urls import InvalidURL, normalise_origin, parse_origin
 from corrigo.sites.models import TOKEN_PREFIX, AllowedOrigin, ApiToken, Membership, Role, Scope, Site, hash_token
 from corrigo.sql import UNSTORABLE
@@ -144,7 +145,9 @@ def check_new_user(username: str, email: str = "") -> User:
 
 
 @transaction.atomic
-def add_member(site: Site, username: str, role: Role | str, *, password: str = "", email: str = "") -> MemberAdded:
+def add_member(
+    site: Site, username: str, role: Role | str, *, password: str = "", email: str = "", by: User | None = None
+) -> MemberAdded:
     """Give a user a role on the site, creating the user when a first password is given.
 
     An existing user keeps their password and email address: being made a member of one site
@@ -165,7 +168,7 @@ def add_member(site: Site, username: str, role: Role | str, *, password: str = "
                 user.save()
         except IntegrityError:  # created by someone else since the check
             raise ValidationError({"username": f"User {user.username!r} was created meanwhile: try again."}) from None
-    return MemberAdded(change_role(site, user, role), new_user)
+    return MemberAdded(change_role(site, user, role, by=by, verb="member.add"), new_user)
 
 
 def _check_password(password: str, user: User) -> None:
@@ -194,18 +197,24 @@ def change_email(user: User, email: str) -> None:
 
 
 @transaction.atomic
-def change_role(site: Site, user: User, role: Role | str) -> Membership:
-    """Give the user this role on the site (one membership per user and site), keeping an admin."""
+def change_role(site: Site, user: User, role: Role | str, *, by: User | None = None, verb: str = "member.role") -> Membership:
+    """Give the user this role on the site (one membership per user and site), keeping an admin.
+
+    The site log says who did it (`by`; None is Corrigo itself: the CLI, the demo).
+    """
     role = Role(role)
     current = _members_of(site).filter(user=user).first()
     if current is not None and current.role == Role.ADMIN and role != Role.ADMIN:
         _keep_an_admin(site, leaving=user)
     membership, _ = Membership.objects.update_or_create(user=user, site=site, defaults={"role": role})
+    before = current.role if current is not None else ""
+    if before != role:
+        audit.record(site, by, verb, subject=user.get_username(), before=before, after=role)
     return membership
 
 
 @transaction.atomic
-def remove_member(site: Site, user: User) -> None:
+def remove_member(site: Site, user: User, *, by: User | None = None) -> None:
     """Take the user's role on the site away (their account stays), keeping an admin."""
     membership = _members_of(site).filter(user=user).first()
     if membership is None:
@@ -213,6 +222,7 @@ def remove_member(site: Site, user: User) -> None:
     if membership.role == Role.ADMIN:
         _keep_an_admin(site, leaving=user)
     membership.delete()
+    audit.record(site, by, "member.remove", subject=user.get_username(), before=membership.role, after="")
 
 
 def _members_of(site: Site):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('corrigo_sites', '0001_initial'),
+        ('corrigo_sites', '0002_site_answer_times'),
     ]
 
     operations = [
