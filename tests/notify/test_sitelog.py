@@ -1,16 +1,10 @@
-"""Notification changes in the site's log: webhooks added, re-keyed, disabled (by a 410 too), removed; mail choices.
+"""Notification changes in the site's log: webhooks added, re-keyed, disabled (by a 410 too), removed; mail choices."""
 
-Skipped until the site log (corrigo.audit) is part of the tree.
-"""
-
-import pytest
 from django.urls import reverse
 
-audit = pytest.importorskip("corrigo.audit")
-
-from corrigo.notify import editors, webhooks  # noqa: E402
-from tests.desk.conftest import admin, case_about  # noqa: E402
-from tests.notify.conftest import run_worker  # noqa: E402
+from corrigo.notify import editors, webhooks
+from tests.desk.conftest import admin, case_about
+from tests.notify.conftest import run_worker
 
 
 def lines(site):
