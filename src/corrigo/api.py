@@ -29,6 +29,12 @@ def _json_method_errors(view):
 
 
 class CorrigoAPI(NinjaAPI):
+    """NinjaAPI whose views answer 405 in the API's error shape.
+
+    Public API only (NinjaAPI.urls, URLPattern.callback); tests/reports/test_api_methods.py
+    pins the ninja behaviour the wrapper relies on, so an upgrade that changes it fails there.
+    """
+
     @property
     def urls(self):
         patterns, app_name, namespace = super().urls

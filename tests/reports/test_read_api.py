@@ -254,6 +254,14 @@ def test_the_answer_is_the_schema_reading_the_case(client, site, token):
     assert get(client, f"/api/v1/cases/{case.pk}", token).json() == CaseWithReports.model_validate(case).model_dump()
 
 
+def test_a_case_sent_elsewhere_has_the_read_apis_shape(client, site, token):
+    from corrigo.reports.api import case_json
+
+    submit(client, exact="Augest")
+    case = Case.objects.select_related("article", "assignee").get()
+    assert case_json(case) == get(client, "/api/v1/cases", token).json()["cases"][0]
+
+
 def test_the_openapi_document_describes_the_api(client):
     spec = client.get("/api/v1/openapi.json").json()
     assert {"/api/v1/reports", "/api/v1/cases", "/api/v1/cases/{case_id}"} <= set(spec["paths"])

@@ -16,7 +16,7 @@ from pydantic import ValidationError as PydanticError
 
 from corrigo.reports.errors import ApiError, ErrorOut, invalid, pydantic_fields
 from corrigo.reports.models import Case, CaseStatus, Report
-from corrigo.reports.schemas import CasePage, CaseWithReports, Receipt, ReportIn, ReportPage
+from corrigo.reports.schemas import CaseOut, CasePage, CaseWithReports, Receipt, ReportIn, ReportPage
 from corrigo.reports.services import InvalidReport, submit_report
 from corrigo.sites.models import ApiToken, Site
 from corrigo.sites.services import SITE_KEY, intake_site, origin_allowed_anywhere, token_for
@@ -196,6 +196,11 @@ def _read_errors(*, forbidden: str | None = None, not_found: str) -> dict:
         404: not_found,
     }
     return {"responses": {status: {"description": text} for status, text in described.items() if text}}
+
+
+def case_json(case: Case) -> dict:
+    """A case in the read API's shape (CaseOut), for other parts that send cases out (webhooks)."""
+    return CaseOut.model_validate(case).model_dump()
 
 
 SITE_PARAM = Query(None, description="A site key; the token's own site when absent. Another site's key answers 403.")
