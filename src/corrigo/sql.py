@@ -16,6 +16,7 @@ from datetime import datetime
 from functools import cache, lru_cache
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
 
 # Lone surrogates cannot be stored as UTF-8 and NUL cannot be stored by PostgreSQL.
@@ -66,6 +67,9 @@ def execute_many(sql: str, rows: Sequence[Sequence]) -> None:
         cursor.executemany(sql, [_adapted(db, row) for row in rows])
 
 
+_NOW, _CALL, _SAME = range(3)
+
+
 class Columns:
     """The columns of a model's table as the hot-path SQL writes them, read from the model once.
 
@@ -75,11 +79,25 @@ class Columns:
 
     def __init__(self, model: type[models.Model]):
         self.model, self.table = model, model._meta.db_table
+        if database_made := [field.name for field in model._meta.concrete_fields if field.db_default is not NOT_PROVIDED]:
+            # The ORM sends DEFAULT for these; plain parameters cannot. A Python default= works.
+            raise NotImplementedError(f"{model.__name__}.{', '.join(database_made)}: corrigo.sql does not write db_default.")
         self.column = {field.attname: field.column for field in model._meta.concrete_fields}
         self.fields = {field.attname: field for field in model._meta.concrete_fields if not field.primary_key}
         self.on_insert = tuple(name for name, field in self.fields.items() if _is_auto(field, on_update=False))
         self.on_update = tuple(name for name, field in self.fields.items() if _is_auto(field, on_update=True))
-        self._plan = tuple((name, field, name in self.on_insert) for name, field in self.fields.items())
+        # How each column is filled when no value is given, worked out once: callables are called
+        # for every row; any other default (None, "" or a constant) is the same for every row.
+        self._plan = tuple(
+            (name, _NOW, None)
+            if name in self.on_insert
+            else (name, _CALL, field.get_default)
+            if field.has_default() and callable(field.default)
+            else (name, _SAME, field.get_default())
+            for name, field in self.fields.items()
+        )
+        self._settable = frozenset(self.fields) - frozenset(self.on_insert)
+        self.position = {name: index for index, name in enumerate(self.fields)}
         # What save() would store when no value is given: None, "" or the field's default.
         self.required = frozenset(
             name
@@ -100,11 +118,13 @@ class Columns:
 
     def row(self, values: Mapping, now: datetime) -> list:
         """Every column in order: the given value, else `now` for auto_now(_add), else the field's default."""
-        self.refuse_unknown(values)
+        if not values.keys() <= self._settable:
+            self.refuse_unknown(values)
         if missing := self.required - values.keys():
             raise TypeError(f"{self.model.__name__} needs a value for {', '.join(sorted(missing))}.")
         return [
-            now if automatic else values[name] if name in values else field.get_default() for name, field, automatic in self._plan
+            now if fill == _NOW else values[name] if name in values else default() if fill == _CALL else default
+            for name, fill, default in self._plan
         ]
 
 
@@ -123,8 +143,10 @@ def values_of(instance: models.Model) -> dict:
     return {name: getattr(instance, name) for name in table.fields if name not in table.on_insert}
 
 
+# The statements are cached per model and column names, not per database: a process writes to
+# one default database, and looking the connection up costs more than the rest of a call.
 @lru_cache(maxsize=64)
-def _insert_sql(model: type[models.Model], returning: tuple[str, ...], conflict: tuple, vendor: str) -> str:
+def _insert_sql(model: type[models.Model], returning: tuple[str, ...], conflict: tuple) -> str:
     table = columns(model)
     table.refuse_unknown(returning, settable=False)
     sql = f"INSERT INTO {table.table} ({table.quoted(table.fields)}) VALUES ({', '.join(['%s'] * len(table.fields))})"
@@ -149,14 +171,18 @@ def insert(
     Callable defaults are called and auto_now(_add) columns take `now` (the time of the
     write, so one transaction can give all its rows the same one). A key that is not a
     column, or a missing column the model cannot fill, is refused before anything is sent.
-    Answers the `returning` columns of the new row.
+    Answers the `returning` columns of the new row; only the id is asked of the database
+    (RETURNING), the rest were filled here.
     """
-    row = columns(model).row(values, now or timezone.now())
-    sql = _insert_sql(model, returning, (), connections[DEFAULT_DB_ALIAS].vendor)
-    if not returning:
+    table = columns(model)
+    row = table.row(values, now or timezone.now())
+    from_database = tuple(name for name in returning if name not in table.position)
+    sql = _insert_sql(model, from_database, ())
+    if not from_database:
         execute(sql, row)
-        return None
-    return fetchone(sql, row)
+        return tuple(row[table.position[name]] for name in returning) if returning else None
+    answer = iter(fetchone(sql, row))
+    return tuple(row[table.position[name]] if name in table.position else next(answer) for name in returning)
 
 
 def upsert(
@@ -174,12 +200,12 @@ def upsert(
     is the value just offered); auto_now columns take the new time as well.
     """
     row = columns(model).row(values, now or timezone.now())
-    sql = _insert_sql(model, returning, (unique, tuple(update.items())), connections[DEFAULT_DB_ALIAS].vendor)
+    sql = _insert_sql(model, returning, (unique, tuple(update.items())))
     return fetchone(sql, row)
 
 
 @lru_cache(maxsize=64)
-def _update_sql(model: type[models.Model], names: tuple[str, ...], vendor: str) -> str:
+def _update_sql(model: type[models.Model], names: tuple[str, ...]) -> str:
     table = columns(model)
     table.refuse_unknown(names)
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
@@ -189,7 +215,8 @@ def _update_sql(model: type[models.Model], names: tuple[str, ...], vendor: str) 
 
 def update(model: type[models.Model], pk: int, values: Mapping, *, now: datetime | None = None) -> None:
     """UPDATE the given columns of one row of `model`, and its auto_now columns to `now`, as save() would."""
-    update_each(model, [(pk, values)], now=now)
+    sql = _update_sql(model, tuple(values))
+    execute(sql, [*values.values(), *[now or timezone.now()] * len(columns(model).on_update), pk])
 
 
 def update_each(model: type[models.Model], rows: Sequence[tuple[int, Mapping]], *, now: datetime | None = None) -> None:
@@ -200,17 +227,14 @@ def update_each(model: type[models.Model], rows: Sequence[tuple[int, Mapping]], 
     if not rows:
         return
     names = tuple(rows[0][1])
-    sql = _update_sql(model, names, connections[DEFAULT_DB_ALIAS].vendor)
+    sql = _update_sql(model, names)
     auto = [now or timezone.now()] * len(columns(model).on_update)
     params = []
     for pk, values in rows:
         if tuple(values) != names:
             raise TypeError(f"update_each sets the same columns on every row: {names}, not {tuple(values)}.")
         params.append([*values.values(), *auto, pk])
-    if len(params) == 1:
-        execute(sql, params[0])
-    else:
-        execute_many(sql, params)
+    execute_many(sql, params)
 
 
 _lock_files: dict[str, int] = {}

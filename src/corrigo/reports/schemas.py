@@ -262,6 +262,9 @@ class CasePage(Out):
     next: str | None = Field(description=NEXT_PAGE)
 
 
-class Receipt(Out):
+# What intake answers: built from values, not read from objects, so a plain pydantic model (the cheaper).
+class Receipt(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     id: str
     status: Literal["received"]
