@@ -98,7 +98,7 @@ class Columns:
         )
         self._settable = frozenset(self.fields) - frozenset(self.on_insert)
         self.position = {name: index for index, name in enumerate(self.fields)}
-        # What save() would store when no value is given: None, "" or the field's default.
+        # Columns a write must be given: NOT NULL, no default, no blank (where save() would store "").
         self.required = frozenset(
             name
             for name, field in self.fields.items()
@@ -112,6 +112,8 @@ class Columns:
     def refuse_unknown(self, names: Iterable[str], *, settable: bool = True) -> None:
         """A name that is not a column, or with `settable` one the database or the model sets, is a TypeError."""
         if unknown := [name for name in names if name not in (self.fields if settable else self.column)]:
+            if settable and all(name in self.column for name in unknown):
+                raise TypeError(f"{self.model.__name__}.{', '.join(unknown)} is the database's to set.")
             raise TypeError(f"{self.model.__name__} has no column {', '.join(unknown)} (give attribute names such as site_id).")
         if settable and (automatic := [name for name in names if name in self.on_insert]):
             raise TypeError(f"{self.model.__name__}.{', '.join(automatic)} is set by the model (auto_now): pass now= instead.")
