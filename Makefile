@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/corrigo
+NPM    ?= npm
 
-.PHONY: demo test check lint test-sqlite test-postgres services chromium install install-test clean
+.PHONY: demo test check lint widget test-sqlite test-postgres services chromium install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,11 +30,21 @@ services:
 chromium:
 	@scripts/ensure-chromium
 
+# The widget's lint and build tools (ESLint, esbuild), pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	$(NPM) ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
 # Linters first: a style slip fails in seconds, not after the whole suite.
-lint: install-test
+lint: install-test node_modules/.installed
 	@echo "== lint"
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
+	$(NPM) run --silent lint
+
+# Rebuilds the served widget (src/corrigo/widget/dist) after an edit to its source (js/).
+widget: node_modules/.installed
+	$(NPM) run --silent build
 
 # The fast loop while working: lint, then the suite on SQLite without Chromium.
 check: lint

@@ -1,4 +1,4 @@
-"""Time the desk's queue and case pages on the seeded bench site (bench/desk_seed.py).
+"""Time the desk's queue, case, site log and metrics pages on the seeded bench site (bench/desk_seed.py).
 
 Each page is requested in process through Django's test client as the bench editor:
 the time is the server's whole work for the request (middleware, session, queries,
@@ -61,6 +61,7 @@ def main(argv):
     from django.test import Client
     from django.utils import timezone
 
+    from corrigo.audit.models import Entry
     from corrigo.reports.models import Case, Report
 
     editor = User.objects.get(username="bench-editor")
@@ -69,6 +70,7 @@ def main(argv):
     rng = random.Random(7)
     case_ids = list(Case.objects.filter(site__key="bench").values_list("pk", flat=True))
     busy = list(Case.objects.filter(site__key="bench").order_by("-report_count").values_list("pk", flat=True)[:50])
+    log_deep = str(Entry.objects.filter(site__key="bench").order_by("-pk").values_list("pk", flat=True)[400])
 
     # A cursor 20 pages deep, found by walking the queue as an editor would.
     from corrigo.desk.queue import QueueFilters, queue_page
@@ -80,6 +82,8 @@ def main(argv):
         deep = queue_page(site_ids, filters, editor).next_cursor
 
     week_ago = (timezone.now() - timedelta(days=7)).date().isoformat()
+    today = timezone.localdate()
+    quarter_ago = (today - timedelta(days=89)).isoformat()
     kinds = {
         "queue, open, page 1": lambda: ("/desk/", {}),
         "queue, open, page 21 (keyset)": lambda: ("/desk/", {"after": deep}),
@@ -87,11 +91,19 @@ def main(argv):
         "queue, fact + looks fixed": lambda: ("/desk/", {"category": "fact", "looks_fixed": "on"}),
         "queue, assigned to me": lambda: ("/desk/", {"assignee": "me"}),
         "queue, reported in the last 7 days": lambda: ("/desk/", {"reported_from": week_ago}),
+        "queue, one list (not by article)": lambda: ("/desk/", {"group": "none"}),
         "queue, htmx filter swap": lambda: ("/desk/", {"category": "typo", "_htmx": "1"}),
         "queue, search, few matches": lambda: ("/desk/", {"q": f"paragraph {rng.randrange(2000)}."}),
         "queue, search, 10,000+ matches": lambda: ("/desk/", {"q": "Tallinn"}),
+        "queue, search, an article's title": lambda: ("/desk/", {"q": f"Story {rng.randrange(5000)}:"}),
+        "queue, search, a reporter's email": lambda: ("/desk/", {"q": f"reader{rng.randrange(100_000)}@"}),
         "case page, random case": lambda: (f"/desk/cases/{rng.choice(case_ids)}/", {}),
         "case page, busiest cases": lambda: (f"/desk/cases/{rng.choice(busy)}/", {}),
+        "site log, newest": lambda: ("/desk/sites/bench/log/", {}),
+        "site log, search": lambda: ("/desk/sites/bench/log/", {"q": f"case {rng.choice(case_ids)} "}),
+        "site log, cases, page 5": lambda: ("/desk/sites/bench/log/", {"kind": "case", "after": log_deep}),
+        "metrics, last 30 days": lambda: ("/desk/sites/bench/metrics/", {}),
+        "metrics, last 90 days": lambda: ("/desk/sites/bench/metrics/", {"day_from": quarter_ago}),
     }
     vendor = connection.vendor
     if vendor == "postgresql":

@@ -3,9 +3,12 @@
 Makes a site `bench` with 5,000 articles (one ~4 KB text each, a second version for
 the re-anchored ones), 50,000 cases spread over the last 90 days (about 60 % open,
 the rest closed with every outcome; fact/typo/other; some "looks fixed", some
-assigned), and 100,000 reports (readers per case from a long-tailed spread) with
-suggestions, comments, languages and emails. An editor `bench-editor` (password
-`bench-password`) is a member. Runs in a minute or so on these machines.
+assigned, most closed ones and some open ones first acted on within three days), and
+100,000 reports (readers per case from a long-tailed spread) with suggestions,
+comments, languages and emails. Articles have titles ending in the site's name, and
+most a section and an author; the site log has a line for each closed case. An editor
+`bench-editor` (password `bench-password`) is a member. Runs in a minute or so on these
+machines.
 
     CORRIGO_DATA=/tmp/corrigo-bench python bench/desk_seed.py               # SQLite
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/corrigo_bench python bench/desk_seed.py
@@ -66,6 +69,8 @@ WORDS = [
 SUGGESTIONS = ["August", "the mayor's office", "34 percent, not 43", "Wednesday", "spelled Tallinn", "it was 2019", ""]
 COMMENTS = ["", "", "The figure is from last year.", "Wrong name in the caption.", "Типографська помилка", "Опечатка в слове"]
 LANGUAGES = ["en", "en", "en", "uk", "ru", ""]
+SECTIONS = ["Local", "Politics", "Business", "Sport", "Culture", "Weather", ""]
+AUTHORS = ["Mira Okonkwo", "Bram Keller", "Teodora Vasquez", "Siobhan Reyes", "Ada Lindqvist", "", ""]
 
 
 def parse_args(argv):
@@ -111,7 +116,9 @@ def seed(args):
     from django.db import transaction
     from django.utils import timezone
 
+    from corrigo import audit
     from corrigo.articles.models import Article, ArticleVersion
+    from corrigo.audit.models import Entry, Verb
     from corrigo.reports.models import AnchorStatus, Case, CaseStatus, Report
     from corrigo.reports.priority import case_priority
     from corrigo.sites.models import Membership, Site
@@ -136,7 +143,9 @@ def seed(args):
                     site=site,
                     identity=hashlib.sha256(f"bench-{n}".encode()).hexdigest(),
                     url=f"https://bench.example/{n}",
-                    title=f"Story {n}: " + " ".join(rng.choices(WORDS, k=6)),
+                    title=f"Story {n}: " + " ".join(rng.choices(WORDS, k=6)) + " — Bench Daily",
+                    section=rng.choice(SECTIONS),
+                    author=rng.choice(AUTHORS),
                 )
                 for n in range(args.articles)
             ],
@@ -181,6 +190,9 @@ def seed(args):
             category = rng.choice(["fact", "typo", "typo", "other", ""])
             status = rng.choice(statuses)
             dates.append((created, last))
+            closed = status != CaseStatus.OPEN
+            acted = created + timedelta(seconds=rng.randrange(3 * 24 * 3600)) if closed or rng.random() < 0.3 else None
+            acted = min(acted, now) if acted else None
             anchor = later_of.get(article.pk)
             anchor_status = rng.choice([AnchorStatus.UNCHANGED, AnchorStatus.CHANGED, AnchorStatus.GONE]) if anchor else ""
             cases.append(
@@ -204,7 +216,8 @@ def seed(args):
                     last_reported_at=last,
                     assignee=rng.choice([*helpers, editor]) if rng.random() < 0.15 else None,
                     priority=case_priority(counts[n], category, last),
-                    resolved_at=None if status == CaseStatus.OPEN else last,
+                    resolved_at=None if status == CaseStatus.OPEN else max(acted, last),
+                    first_action_at=acted,
                     created_at=created,
                     updated_at=last,
                 )
@@ -214,8 +227,11 @@ def seed(args):
 
         reports = []
         serial = 0
-        for case, count in zip(cases, counts, strict=False):
-            for _i in range(count):
+        # Reports keep the seeded times (auto_now_add would stamp them all "now"): the first
+        # reader's is the case's, the others' fall between it and the case's last report.
+        Report._meta.get_field("created_at").auto_now_add = False
+        for case, count, (created, last) in zip(cases, counts, dates, strict=False):
+            for i in range(count):
                 serial += 1
                 reports.append(
                     Report(
@@ -237,13 +253,25 @@ def seed(args):
                         comment=rng.choice(COMMENTS) or (f"See paragraph {rng.randrange(2000)}." if rng.random() < 0.5 else ""),
                         email=f"reader{serial}@example.net" if rng.random() < 0.3 else "",
                         language=rng.choice(LANGUAGES),
+                        created_at=created if i == 0 else created + (last - created) * rng.random(),
                     )
                 )
             if len(reports) >= 5000:
                 Report.objects.bulk_create(reports, batch_size=2500)
                 reports = []
         Report.objects.bulk_create(reports, batch_size=2500)
+        Report._meta.get_field("created_at").auto_now_add = True
         print(f"reports: {serial} ({time.perf_counter() - started:.1f} s)", flush=True)
+
+        # The site log: a line for each closed case, as the desk would have written it.
+        lines = []
+        for case in cases:
+            if case.status != CaseStatus.OPEN:
+                line = audit.entry(site, editor, Verb.CASE_STATUS, case=case, before=CaseStatus.OPEN, after=case.status)
+                line.created_at = case.resolved_at
+                lines.append(line)
+        Entry.objects.bulk_create(lines, batch_size=2000)
+        print(f"site log: {len(lines)} lines ({time.perf_counter() - started:.1f} s)", flush=True)
     _restore_dates(cases, dates)
     _analyze()
     print(f"seeded site 'bench' in {time.perf_counter() - started:.1f} s", flush=True)

@@ -405,15 +405,18 @@ PLAN = {  # kind: share of cases, shaped like the dev set
 }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
-    parser.add_argument("--out", type=Path, default=REPO / "bench" / "out")
-    parser.add_argument("--seed", type=int, default=SEED)
-    args = parser.parse_args(argv)
+def shared_data() -> Path:
+    """The workplace's real data: beside the repository, or where a worktree's clone finds it."""
+    for candidate in (REPO.parent / "shared" / "data", Path("/work/shared/data")):
+        if (candidate / "pages").is_dir():
+            return candidate
+    return REPO.parent / "shared" / "data"
 
-    texts = read_texts(args.data / "pages")
-    generator = Generator(texts, read_misspellings(args.data / "misspellings" / "wikipedia-common-misspellings.dat"), args.seed)
+
+def generate(data: Path, seed: int = SEED) -> tuple[list[dict], int]:
+    """The cases (each with its ``id`` and ``_stratum``) and how many were left out."""
+    texts = read_texts(data / "pages")
+    generator = Generator(texts, read_misspellings(data / "misspellings" / "wikipedia-common-misspellings.dat"), seed)
     kinds = [kind for kind, share in PLAN.items() for _ in range(share)]
     cases = []
     for page, base in texts.items():
@@ -425,21 +428,33 @@ def main(argv: list[str] | None = None) -> int:
             if case is not None:
                 cases.append(case)
                 made += 1
+    for n, case in enumerate(cases):
+        case["id"] = f"gen-{n:04d}"
+    return cases, generator.skipped
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=shared_data())
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "out")
+    parser.add_argument("--seed", type=int, default=SEED)
+    args = parser.parse_args(argv)
+
+    cases, skipped = generate(args.data, args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
     with (
         open(args.out / "anchoring_cases.jsonl", "w", encoding="utf-8") as out,
         open(args.out / "anchoring_cases.meta.jsonl", "w", encoding="utf-8") as meta,
     ):
-        for n, case in enumerate(cases):
-            case["id"] = f"gen-{n:04d}"
+        for case in cases:
             stratum = case.pop("_stratum")
             out.write(json.dumps(case, ensure_ascii=False) + "\n")
             meta.write(
                 json.dumps({"id": case["id"], "status": case["expected"]["status"], "stratum": stratum, "tags": []}) + "\n"
             )
+    pages = len({case["source"] for case in cases})
     print(
-        f"{len(cases)} cases from {len(texts)} pages -> {args.out} "
-        f"({generator.skipped} left out: passage and context repeated in the page)",
+        f"{len(cases)} cases from {pages} pages -> {args.out} ({skipped} left out: passage and context repeated in the page)",
         file=sys.stderr,
     )
     return 0

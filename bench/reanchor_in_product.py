@@ -23,10 +23,12 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
+from make_anchoring_cases import shared_data  # noqa: E402  (bench/ is not a package)
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=BENCH.parents[1] / "shared" / "data")
+    parser.add_argument("--data", type=Path, default=shared_data())
     parser.add_argument("--database-url", help="PostgreSQL instead of SQLite (an existing, empty database)")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)

@@ -1,4 +1,4 @@
-"""The `corrigo` command (DESIGN.md, "CLI"): each subcommand, its errors, and real servers."""
+"""The `corrigo` command (docs/operations.md): each subcommand, its errors, and real servers."""
 
 import io
 import json
@@ -123,30 +123,33 @@ def test_createuser_refuses_an_unknown_role(db, capsys):
         main(["createuser", "mira", "--site", "courier", "--role", "owner"])
 
 
-def test_createuser_refuses_an_existing_name(db, capsys, monkeypatch):
+def test_createuser_gives_an_existing_user_a_role_without_asking_for_a_password(db, capsys, monkeypatch):
     run(["createsite", "courier"], capsys)
-    User.objects.create_user("mira")
-    code, _, err = run(
+    User.objects.create_user("mira", password="the first password")
+    code, out, err = run(
         ["createuser", "mira", "--site", "courier", "--role", "viewer", "--password-stdin"],
         capsys,
         "a long enough passphrase\n",
         monkeypatch,
     )
-    assert code == 2 and "exists" in err
+    assert (code, out, err) == (0, "User 'mira' exists: now viewer on 'courier'; password unchanged.\n", "")
+    assert sys.stdin.read() == "a long enough passphrase\n"  # never read
+    assert User.objects.get().check_password("the first password")
+    assert list(Membership.objects.values_list("user__username", "site__key", "role")) == [("mira", "courier", "viewer")]
 
 
-def test_createuser_refuses_a_name_that_is_an_existing_one_in_another_unicode_form(db, capsys, monkeypatch):
+def test_createuser_finds_an_existing_user_by_another_unicode_form_of_the_name(db, capsys, monkeypatch):
     run(["createsite", "courier"], capsys)
     User.objects.create_user("mira", password="the first password")
-    code, _, err = run(
+    code, out, _ = run(
         ["createuser", "ｍｉｒａ", "--site", "courier", "--role", "admin", "--password-stdin"],
         capsys,
         "a long enough passphrase\n",
         monkeypatch,
     )
-    assert (code, err) == (2, "corrigo createuser: error: user 'mira' exists already\n")
+    assert (code, out) == (0, "User 'mira' exists: now admin on 'courier'; password unchanged.\n")
     assert User.objects.get().check_password("the first password")
-    assert not Membership.objects.exists()
+    assert list(Membership.objects.values_list("user__username", "role")) == [("mira", "admin")]
 
 
 def test_createuser_refuses_a_bad_user_name(db, capsys, monkeypatch):
@@ -171,6 +174,22 @@ def test_createtoken_prints_a_working_token_once(db, client, capsys):
     assert ApiToken.objects.get().digest != token
     response = client.get("/api/v1/reports", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200
+
+
+def test_createtoken_gives_the_scopes_asked_for(db, capsys):
+    run(["createsite", "courier"], capsys)
+    code, out, _ = run(["createtoken", "--site", "courier", "--scope", "publish,triage"], capsys)
+    assert code == 0
+    token = ApiToken.objects.get()
+    assert token.scope_list == ["publish", "triage"] and token.hint == out.strip()[:10]
+
+
+def test_createtoken_refuses_an_unknown_scope_in_one_line(db, capsys):
+    run(["createsite", "courier"], capsys)
+    code, _, err = run(["createtoken", "--site", "courier", "--scope", "read,everything"], capsys)
+    assert code == 2
+    assert err == "corrigo createtoken: error: 'everything' is not a scope: use read, publish, triage\n"
+    assert not ApiToken.objects.exists()
 
 
 def test_createtoken_refuses_an_overlong_name(db, capsys):
@@ -368,7 +387,9 @@ def test_createuser_refuses_a_password_that_is_not_utf8(db, capsys, monkeypatch)
     assert not User.objects.exists()
 
 
-@pytest.mark.parametrize("email", ["not-an-address", "mira@", "m" * 300 + "@example.org"])
+@pytest.mark.parametrize(
+    "email", ["not-an-address", "mira@", "m" * 300 + "@example.org", "mira@example.org\n", "<script>@example.org", "a\x00@b.org"]
+)
 def test_createuser_refuses_a_bad_email_before_asking_for_a_password(db, capsys, monkeypatch, email):
     run(["createsite", "courier"], capsys)
     code, _, err = run(
@@ -396,7 +417,7 @@ def test_createuser_refuses_a_bad_name_before_asking_for_a_password(db, capsys, 
     assert not User.objects.exists()
 
 
-def test_createuser_with_a_taken_name_changes_nothing(db, capsys, monkeypatch):
+def test_createuser_gives_an_existing_user_a_role_on_another_site(db, capsys, monkeypatch):
     run(["createsite", "courier"], capsys)
     run(["createsite", "gazette"], capsys)
     run(
@@ -405,16 +426,67 @@ def test_createuser_with_a_taken_name_changes_nothing(db, capsys, monkeypatch):
         "the first passphrase\n",
         monkeypatch,
     )
-    code, _, err = run(
-        ["createuser", "mira", "--site", "gazette", "--role", "admin", "--password-stdin"],
+    code, out, err = run(["createuser", "mira", "--site", "gazette", "--role", "admin"], capsys)
+    assert (code, out, err) == (0, "User 'mira' exists: now admin on 'gazette'; password unchanged.\n", "")
+    assert User.objects.get().check_password("the first passphrase")
+    assert sorted(Membership.objects.values_list("site__key", "role")) == [("courier", "viewer"), ("gazette", "admin")]
+
+
+def test_createuser_changes_the_role_an_existing_member_has(db, capsys):
+    run(["createsite", "courier"], capsys)
+    mira = User.objects.create_user("mira")
+    User.objects.create_user("ada")
+    run(["createuser", "ada", "--site", "courier", "--role", "admin"], capsys)
+    run(["createuser", "mira", "--site", "courier", "--role", "admin"], capsys)
+    code, out, _ = run(["createuser", "mira", "--site", "courier", "--role", "editor"], capsys)
+    assert (code, out) == (0, "User 'mira' exists: now editor on 'courier'; password unchanged.\n")
+    assert Membership.objects.get(user=mira).role == "editor"
+
+
+def test_createuser_will_not_leave_a_site_without_an_admin(db, capsys):
+    run(["createsite", "courier"], capsys)
+    User.objects.create_user("ada")
+    run(["createuser", "ada", "--site", "courier", "--role", "admin"], capsys)
+    code, _, err = run(["createuser", "ada", "--site", "courier", "--role", "viewer"], capsys)
+    assert one_line_error(code, err, "createuser") == (
+        "corrigo createuser: error: A site needs at least one admin: make someone else admin first.\n"
+    )
+    assert list(Membership.objects.values_list("role", flat=True)) == ["admin"]
+
+
+def test_createuser_sets_a_new_users_email(db, capsys, monkeypatch):
+    run(["createsite", "courier"], capsys)
+    code, out, _ = run(
+        ["createuser", "mira", "--site", "courier", "--role", "editor", "--email", "Mira@Newsroom.EXAMPLE", "--password-stdin"],
         capsys,
-        "a second passphrase\n",
+        "a long enough passphrase\n",
         monkeypatch,
     )
-    assert one_line_error(code, err, "createuser") == "corrigo createuser: error: user 'mira' exists already\n"
+    assert (code, out) == (0, "Created user 'mira', editor on 'courier'.\n")
+    assert User.objects.get().email == "Mira@newsroom.example"
+
+
+def test_createuser_updates_an_existing_users_email(db, capsys):
+    run(["createsite", "courier"], capsys)
+    User.objects.create_user("mira", email="old@newsroom.example", password="the first password")
+    code, out, _ = run(
+        ["createuser", "mira", "--site", "courier", "--role", "editor", "--email", "mira@newsroom.example"], capsys
+    )
+    assert (code, out) == (0, "User 'mira' exists: now editor on 'courier', email mira@newsroom.example; password unchanged.\n")
     user = User.objects.get()
-    assert user.check_password("the first passphrase")
-    assert list(Membership.objects.values_list("site__key", "role")) == [("courier", "viewer")]
+    assert user.email == "mira@newsroom.example" and user.check_password("the first password")
+
+
+@pytest.mark.parametrize(
+    "email", ["not-an-address", "mira@", "m" * 300 + "@example.org", "mira@example.org\n", "<script>@example.org", "a\x00@b.org"]
+)
+def test_createuser_refuses_a_bad_email_for_an_existing_user_and_changes_nothing(db, capsys, email):
+    run(["createsite", "courier"], capsys)
+    User.objects.create_user("mira", email="old@newsroom.example")
+    code, _, err = run(["createuser", "mira", "--site", "courier", "--role", "editor", "--email", email], capsys)
+    assert one_line_error(code, err, "createuser")
+    assert User.objects.get().email == "old@newsroom.example"
+    assert not Membership.objects.exists()  # no role either: the command did nothing
 
 
 @pytest.mark.parametrize("key", ["<script>", "bad key", "x" * 1000])
@@ -643,6 +715,28 @@ def test_createuser_without_a_terminal_or_stdin_flag_says_how_to_give_a_password
     result = corrigo("createuser", "mira", "--site", "courier", "--role", "editor", env=env, start_new_session=True)
     assert_one_line_error(result, "createuser", "no terminal to ask for the password: pipe it in with --password-stdin")
     assert rows(tmp_path, "auth_user") == 0
+
+
+def test_the_real_command_gives_an_existing_user_a_role_with_no_terminal_and_no_password(tmp_path):
+    env = corrigo_env(tmp_path)
+    assert corrigo("migrate", env=env).returncode == 0
+    for key in ("courier", "other"):
+        assert corrigo("createsite", key, env=env).returncode == 0
+    first_role = ["createuser", "editor", "--site", "courier", "--role", "editor", "--password-stdin"]
+    created = corrigo(*first_role, env=env, stdin=b"a long enough passphrase\n")
+    assert created.returncode == 0, created.stderr
+    # A new session has no controlling terminal: a password prompt would fail the command.
+    result = corrigo("createuser", "editor", "--site", "other", "--role", "admin", env=env, start_new_session=True)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        "User 'editor' exists: now admin on 'other'; password unchanged.\n",
+        "",
+    )
+    with sqlite3.connect(tmp_path / "corrigo.sqlite3") as database:
+        granted = database.execute(
+            "SELECT s.key, m.role FROM corrigo_sites_membership m JOIN corrigo_sites_site s ON s.id = m.site_id ORDER BY s.key"
+        ).fetchall()
+    assert granted == [("courier", "editor"), ("other", "admin")]
 
 
 @pytest.mark.parametrize(

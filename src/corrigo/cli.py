@@ -1,4 +1,4 @@
-"""The `corrigo` command: demo, serve, migrate and the few admin chores (DESIGN.md, "CLI")."""
+"""The `corrigo` command: demo, serve, migrate and the few admin chores (docs/operations.md)."""
 
 import argparse
 import getpass
@@ -128,36 +128,35 @@ def _read_password(args: argparse.Namespace) -> str:
 def cmd_createuser(args: argparse.Namespace) -> None:
     _setup()
     from django.contrib.auth.models import User
-    from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
-    from django.db import IntegrityError, transaction
+    from django.db import transaction
 
-    from corrigo.sites.services import set_membership
+    from corrigo.sites.services import SiteRuleError, add_member, change_email, check_new_user
 
     site = _site(args.site)
-    user = User(username=args.name, email=args.email or "")
+    # Django stores names in NFKC form ("ｅｄｉｔｏｒ" is "editor"): look that one up.
+    existing = User.objects.filter(username=User.normalize_username(args.name)).first()
     try:
+        if existing is not None:
+            with transaction.atomic():
+                membership = add_member(site, existing.username, args.role).membership
+                if args.email is not None:
+                    change_email(existing, args.email)
+            email = f", email {existing.email or 'none'}" if args.email is not None else ""
+            print(f"User {existing.username!r} exists: now {membership.role} on {site.key!r}{email}; password unchanged.")
+            return
         # Everything but the password first: nobody should type a password for a doomed command.
-        user.full_clean(exclude=["password", "username"])
-        User._meta.get_field("username").clean(args.name, user)
-    except ValidationError as exc:
-        raise CommandError("; ".join(exc.messages)) from None
-    # full_clean() wrote the name in NFKC form ("ｅｄｉｔｏｒ" is "editor"): look that one up.
-    if User.objects.filter(username=user.username).exists():
-        raise CommandError(f"user {user.username!r} exists already")
-    password = _read_password(args)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise CommandError("; ".join(exc.messages)) from None
-    try:
+        user = check_new_user(args.name, args.email or "")
+        password = _read_password(args)
         with transaction.atomic():
-            user.set_password(password)
-            user.save()
-            set_membership(user, site, args.role)
-    except IntegrityError:  # created by someone else while the password was typed
-        raise CommandError(f"user {user.username!r} exists already") from None
-    print(f"Created user {user.username!r}, {args.role} on {site.key!r}.")
+            added = add_member(site, user.username, args.role, password=password, email=user.email)
+            if not added.new_user:  # made by someone else while the password was typed: change nothing
+                raise CommandError(f"user {user.username!r} was created meanwhile: run the command again to give them the role")
+    except ValidationError as exc:
+        raise CommandError("; ".join(exc.messages)) from None
+    except SiteRuleError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"Created user {user.username!r}, {added.membership.role} on {site.key!r}.")
 
 
 def cmd_createtoken(args: argparse.Namespace) -> None:
@@ -166,14 +165,14 @@ def cmd_createtoken(args: argparse.Namespace) -> None:
 
     site = _site(args.site)
     try:
-        token = create_token(site, args.name or "", can_see_email=args.with_email)
+        token = create_token(site, args.name or "", scopes=args.scope, can_see_email=args.with_email)
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     print(token)
     print("Keep it now: Corrigo stores only its hash and cannot show it again.", file=sys.stderr)
 
 
-def _serve(host: str, port: int, workers: int, threads: int = 1) -> None:
+def _serve(host: str, port: int, workers: int, threads: int = 1, *, with_worker: bool = False) -> None:
     from django.db import connections
     from gunicorn.app.base import BaseApplication
 
@@ -191,10 +190,34 @@ def _serve(host: str, port: int, workers: int, threads: int = 1) -> None:
             self.cfg.set("accesslog", os.environ.get("CORRIGO_ACCESS_LOG"))
             self.cfg.set("forwarded_allow_ips", os.environ.get("CORRIGO_FORWARDED_ALLOW_IPS", "127.0.0.1"))
 
+            if with_worker:
+                # The demo's job worker runs in gunicorn's master; the app workers forked from it
+                # open their own database connections and SQLite write lock (corrigo.sql).
+                self.cfg.set("when_ready", lambda server: _start_worker_thread())
+
         def load(self):
             return application
 
     Server().run()
+
+
+def _start_worker_thread() -> None:
+    from corrigo.jobs.worker import start_thread
+
+    start_thread()
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    _setup()
+    import threading
+
+    from corrigo.jobs.worker import run_forever, work
+
+    if args.once:
+        ran = work(threading.Event(), once=True)
+        print(f"Ran {ran} job{'s' if ran != 1 else ''}; none is due now.")
+    else:
+        run_forever()
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -228,7 +251,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
         f"Select a phrase in the article and press Ctrl+Enter (⌘+Enter on a Mac).\n",
         flush=True,
     )
-    _serve("127.0.0.1", args.port, args.workers)
+    _serve("127.0.0.1", args.port, args.workers, with_worker=True)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -255,6 +278,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("migrate", help="create or update the database tables").set_defaults(func=cmd_migrate)
 
+    worker = commands.add_parser("worker", help="run the job queue: deliveries, fetches, digests")
+    worker.add_argument("--once", action="store_true", help="run the jobs that are due, then exit")
+    worker.set_defaults(func=cmd_worker)
+
     site = commands.add_parser("createsite", help="add a site")
     site.add_argument("key")
     site.add_argument("--name")
@@ -271,9 +298,15 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     user.set_defaults(func=cmd_createuser)
 
-    token = commands.add_parser("createtoken", help="create a read-API token for a site (printed once)")
+    token = commands.add_parser("createtoken", help="create an API token for a site (printed once)")
     token.add_argument("--site", required=True)
     token.add_argument("--name")
+    token.add_argument(
+        "--scope",
+        default="read",
+        metavar="SCOPES",
+        help="what the token may do, comma-separated: read (the default), publish, triage",
+    )
     token.add_argument("--with-email", action="store_true", help="let the token see reporters' email addresses")
     token.set_defaults(func=cmd_createtoken)
     return parser

@@ -47,3 +47,14 @@ def secret_key(data: Path) -> str:
     finally:
         os.unlink(temporary)
     return keyfile.read_text().strip()
+
+
+def host_port_list(name: str) -> frozenset[tuple[str, int]]:
+    """A list like "localhost:8000, [::1]:8080, 10.0.0.5:443" as {(host, port)}; ValueError naming a bad entry."""
+    entries = set()
+    for item in env_list(name, ""):
+        host, sep, port = item.rpartition(":")
+        if not sep or not host or not (port.isascii() and port.isdigit()) or not 0 < int(port) < 65536:
+            raise ValueError(f"{name}: {item!r} is not host:port")
+        entries.add((host.strip("[]").lower(), int(port)))
+    return frozenset(entries)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from corrigo.config import data_dir, env_bool, env_list, secret_key
+from corrigo.config import data_dir, env_bool, env_list, host_port_list, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -20,6 +20,8 @@ DEMO = env_bool("CORRIGO_DEMO", False)
 SECRET_KEY = secret_key(DATA_DIR)
 ALLOWED_HOSTS = env_list("CORRIGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CORRIGO_CSRF_TRUSTED_ORIGINS", "")
+# host:port entries that outbound requests (fetching, webhooks) may reach on private addresses.
+ALLOW_PRIVATE_HOSTS = host_port_list("CORRIGO_ALLOW_PRIVATE_HOSTS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -34,6 +36,9 @@ INSTALLED_APPS = [
     "corrigo.sites",
     "corrigo.articles",
     "corrigo.reports",
+    "corrigo.jobs",
+    "corrigo.notify",
+    "corrigo.audit",
     "corrigo.desk",
     "corrigo.demo",
     "corrigo.widget",

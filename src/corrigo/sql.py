@@ -79,9 +79,12 @@ class Columns:
 
     def __init__(self, model: type[models.Model]):
         self.model, self.table = model, model._meta.db_table
-        if database_made := [field.name for field in model._meta.concrete_fields if field.db_default is not NOT_PROVIDED]:
-            # The ORM sends DEFAULT for these; plain parameters cannot. A Python default= works.
-            raise NotImplementedError(f"{model.__name__}.{', '.join(database_made)}: corrigo.sql does not write db_default.")
+        database_made = [f.name for f in model._meta.concrete_fields if f.db_default is not NOT_PROVIDED and not f.has_default()]
+        if database_made:
+            # The ORM sends DEFAULT for these; plain parameters cannot. A Python default= beside it works.
+            raise NotImplementedError(
+                f"{model.__name__}.{', '.join(database_made)}: corrigo.sql needs a default= beside db_default."
+            )
         self.column = {field.attname: field.column for field in model._meta.concrete_fields}
         self.fields = {field.attname: field for field in model._meta.concrete_fields if not field.primary_key}
         self.on_insert = tuple(name for name, field in self.fields.items() if _is_auto(field, on_update=False))
@@ -240,6 +243,17 @@ def update_each(model: type[models.Model], rows: Sequence[tuple[int, Mapping]], 
 
 
 _lock_files: dict[str, int] = {}
+
+
+def _forget_lock_files_after_fork() -> None:
+    # A forked process shares the parent's open lock file, and with it the parent's flock:
+    # it must open its own, or it would enter while the parent (the demo's worker thread) writes.
+    for fd in _lock_files.values():
+        os.close(fd)
+    _lock_files.clear()
+
+
+os.register_at_fork(after_in_child=_forget_lock_files_after_fork)
 
 
 @contextlib.contextmanager

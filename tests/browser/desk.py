@@ -2,9 +2,29 @@
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
 PASSWORD = "a long test password"
+ROWS = "[data-queue] li.case"
+
+
+@pytest.fixture
+def desk(live_server, settings, transactional_db, site):
+    """The desk on a live server, with the editor eddie (import it into a test module to use it)."""
+    from tests.conftest import make_user
+
+    # The live server speaks plain http; production cookies would be Secure.
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    make_user("eddie", site, "editor")
+    return live_server
+
+
+def cases(*words_and_categories) -> list[int]:
+    """Cases made through intake, one per (quoted word, category); their ids."""
+    from tests.desk.conftest import report
+
+    return [report(exact=word, category=category).case_id for word, category in words_and_categories]
 
 
 def log_in(page: Page, server, username: str = "eddie") -> None:

@@ -5,25 +5,13 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from corrigo.reports.models import Case, CaseEvent, CaseStatus
-from tests.browser.desk import log_in, scripts_ready
+from corrigo.audit.models import Entry
+from corrigo.reports.models import Case, CaseStatus
+from tests.browser.desk import ROWS, cases, desk, log_in, scripts_ready
 from tests.conftest import make_user
-from tests.desk.conftest import report
 
 pytestmark = pytest.mark.browser
-ROWS = "[data-queue] > li.case"
-
-
-@pytest.fixture
-def desk(live_server, settings, transactional_db, site):
-    # The live server speaks plain http; production cookies would be Secure.
-    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    make_user("eddie", site, "editor")
-    return live_server
-
-
-def cases(*words_and_categories):
-    return [report(exact=word, category=category).case_id for word, category in words_and_categories]
+STATUS = ".case-head .badges .status"
 
 
 def test_log_in_filter_open_and_mark_fixed(page: Page, desk):
@@ -40,8 +28,8 @@ def test_log_in_filter_open_and_mark_fixed(page: Page, desk):
     expect(page).to_have_url(f"{desk.url}/desk/cases/{typo}/")
     expect(page.locator("mark#passage")).to_have_text("Augest")
     page.click(".outcomes button:has-text('Fixed')")
-    expect(page.locator("h1 + .badges .status")).to_have_text("Fixed")
-    expect(page.locator(".log .event-status")).to_contain_text("eddie changed status: open → fixed")
+    expect(page.locator(STATUS)).to_have_text("Fixed")
+    expect(page.locator(".log [data-verb='case.status']")).to_contain_text(f"eddie marked case {typo} as fixed")
     assert Case.objects.get(pk=typo).status == CaseStatus.FIXED
     assert Case.objects.get(pk=fact).status == CaseStatus.OPEN
 
@@ -53,8 +41,11 @@ def test_merge_two_cases(page: Page, desk):
     expect(page.locator(".others")).to_contain_text(f"#{survivor}")
     page.fill("form.merge input[name=into]", str(survivor))
     page.click("form.merge button[type=submit]")
+    expect(page.locator("h1")).to_have_text(f"Merge case {duplicate} into case {survivor}?")
+    assert Case.objects.get(pk=duplicate).status == CaseStatus.OPEN  # nothing happens before the confirmation
+    page.click(f"button:has-text('Merge case {duplicate} into case {survivor}')")
     expect(page).to_have_url(f"{desk.url}/desk/cases/{survivor}/")
-    expect(page.locator(".messages")).to_contain_text(f"Case {duplicate} merged into case {survivor}.")
+    expect(page.locator("#toasts")).to_contain_text(f"Case {duplicate} merged into case {survivor}.")
     expect(page.locator("li.report")).to_have_count(2)
     merged = Case.objects.get(pk=duplicate)
     assert (merged.status, merged.duplicate_of_id, merged.report_count) == (CaseStatus.DUPLICATE, survivor, 0)
@@ -68,11 +59,14 @@ def test_bulk_mark_spam(page: Page, desk):
     page.check(f"#case-{c} input.pick")
     page.select_option("#bulk select[name=outcome]", "spam")
     page.click("#bulk button:has-text('Apply')")
-    expect(page.locator(".messages")).to_contain_text("Marked 2 cases spam.")
+    expect(page.locator("h1")).to_have_text("Mark 2 cases as spam?")
+    assert dict(Case.objects.values_list("pk", "status")) == {a: "open", b: "open", c: "open"}
+    page.click("button:has-text('Mark 2 cases as spam')")
+    expect(page.locator("#toasts")).to_contain_text("Marked 2 cases spam.")
     expect(page.locator(ROWS)).to_have_count(1)
     expect(page.locator("[data-status-tab=spam] .count")).to_have_text("2")
     assert dict(Case.objects.values_list("pk", "status")) == {a: "spam", b: "open", c: "spam"}
-    assert CaseEvent.objects.filter(after="spam").count() == 2
+    assert Entry.objects.filter(after="spam").count() == 2
 
 
 def test_keyboard_only_triage(page: Page, desk):
@@ -91,25 +85,28 @@ def test_keyboard_only_triage(page: Page, desk):
     page.keyboard.press("j")
     expect(rows.nth(0)).to_have_class(re.compile(r"\bcurrent\b"))
     page.keyboard.press("f")
-    expect(page.locator(f"#case-{first}")).to_have_attribute("data-status", "fixed")
-    page.keyboard.press("j")
+    # The closed card leaves the open queue and the next one has the focus, counts updated.
+    expect(page.locator(f"#case-{first}")).to_have_count(0)
     expect(page.locator(f"#case-{second}")).to_have_class(re.compile(r"\bcurrent\b"))
+    expect(page.locator(f"#case-{second}")).to_be_focused()
+    expect(page.locator("[data-status-tab=open] .count")).to_have_text("2")
+    expect(page.locator("[data-status-tab=fixed] .count")).to_have_text("1")
     page.keyboard.press("n")
-    expect(page.locator(f"#case-{second}")).to_have_attribute("data-status", "not_error")
-    page.keyboard.press("j")
+    expect(page.locator(f"#case-{second}")).to_have_count(0)
+    expect(page.locator(f"#case-{third}")).to_be_focused()
     page.keyboard.press("k")
     page.keyboard.press("j")
     page.keyboard.press("o")
     expect(page).to_have_url(f"{desk.url}/desk/cases/{third}/")
     scripts_ready(page)
     page.keyboard.press("f")
-    expect(page.locator("h1 + .badges .status")).to_have_text("Fixed")
+    expect(page.locator(STATUS)).to_have_text("Fixed")
     scripts_ready(page)
-    page.keyboard.press("u")
+    page.keyboard.press("b")
     expect(page).to_have_url(f"{desk.url}/desk/")
 
     assert dict(Case.objects.values_list("pk", "status")) == {first: "fixed", second: "not_error", third: "fixed"}
-    assert CaseEvent.objects.filter(actor_name="eddie", action="status").count() == 3
+    assert Entry.objects.filter(actor_name="eddie", verb="case.status").count() == 3
 
 
 def test_viewer_sees_no_buttons_and_keys_do_nothing(page: Page, desk, site):
@@ -133,6 +130,7 @@ def test_merge_from_the_articles_other_cases(page: Page, desk):
     log_in(page, desk)
     page.goto(f"{desk.url}/desk/cases/{duplicate}/")
     page.click(f".others button:has-text('merge this case into #{survivor}')")
+    page.click(f"button:has-text('Merge case {duplicate} into case {survivor}')")
     expect(page).to_have_url(f"{desk.url}/desk/cases/{survivor}/")
     expect(page.locator("li.report")).to_have_count(2)
     assert Case.objects.get(pk=duplicate).duplicate_of_id == survivor

@@ -1,8 +1,8 @@
 """The widget (live DOM, JavaScript) and the server (HTML, Python) build the same article text.
 
-DESIGN.md's text model is normative on both sides. Each page is loaded into Chromium with
+The text model (docs/text-model.md) is normative on both sides. Each page is loaded into Chromium with
 the widget and its own scripts blocked (so the DOM is what the parser built), and the
-widget's ``Corrigo._textModel`` is compared with ``corrigo.anchoring.article_text`` on
+widget's ``Corrigo._textModel`` (which answers a Promise) is compared with ``corrigo.anchoring.article_text`` on
 the same HTML: the whole text, with and without ignore selectors, and the offsets of
 selections. Offsets are checked with sentinels: private-use characters are written into
 the live DOM at each selection's boundaries, the DOM is serialised, and the Python side
@@ -31,9 +31,10 @@ SAMPLES = 12
 SENTINEL = 0xE000  # private use: not whitespace, not removed, NFC-stable
 
 # Picks SAMPLES selections whose boundaries fall between two letters of text the model
-# keeps, asks the widget for their quotes, then writes a start/end sentinel pair into the
+# keeps, asks the widget for their quotes (a Promise: the hook loads the widget's lazy
+# part), then writes a start/end sentinel pair into the
 # DOM at each and returns the serialised document.
-SAMPLE_JS = """([article, ignore, count, base]) => {
+SAMPLE_JS = """async ([article, ignore, count, base]) => {
   const root = (article && document.querySelector(article)) || document.querySelector('[data-corrigo-article]')
     || document.querySelector('article') || document.querySelector('main') || document.body;
   const SKIP = new Set('script style noscript template textarea input select button svg iframe object canvas'.split(' '));
@@ -62,7 +63,7 @@ SAMPLE_JS = """([article, ignore, count, base]) => {
     const range = document.createRange();
     range.setStart(...spots[a]);
     range.setEnd(...spots[b]);
-    const q = Corrigo._quote(range, article, ignore);
+    const q = await Corrigo._quote(range, article, ignore);
     quotes.push(q && {exact: q.exact, start: q.start, end: q.end});
     marks.push([...spots[a], String.fromCharCode(base + 2 * k)], [...spots[b], String.fromCharCode(base + 2 * k + 1)]);
   }

@@ -51,13 +51,14 @@ def _candidates(html: str, body: str | None) -> tuple[str | None, list[str]]:
     return None, []
 
 
-FIND_AND_QUOTE = """([sentence, article]) => {
+# Corrigo._quote answers a Promise (it loads the widget's lazy part).
+FIND_AND_QUOTE = """async ([sentence, article]) => {
     getSelection().removeAllRanges();
     if (!window.find(sentence, true, false, true, false, false, false)) return null;
-    const q = Corrigo._quote(getSelection().getRangeAt(0), article, []);
+    const q = await Corrigo._quote(getSelection().getRangeAt(0), article, []);
     return q && q.exact;
 }"""
-QUOTE = "(article) => { const q = Corrigo._quote(getSelection().getRangeAt(0), article, []); return q && q.exact }"
+QUOTE = "async (article) => { const q = await Corrigo._quote(getSelection().getRangeAt(0), article, []); return q && q.exact }"
 
 
 def _select_sentence(page, sentence: str, root: str | None) -> bool:

@@ -1,4 +1,7 @@
-"""A page with shadow DOM of its own: components inside the article and fields outside it."""
+"""A page with shadow DOM of its own: components inside the article and fields outside it.
+
+A selection inside a component's own shadow tree is not article text: it opens the general
+form saying why (test_widget_unquotable.py)."""
 
 import pytest
 from playwright.sync_api import expect
@@ -30,17 +33,6 @@ def test_selection_across_a_component_is_reported(page, web, publisher):
     dialog(page).get_by_text("Thank you!").wait_for()
     [report] = stored_reports()
     assert report.exact == expected and report.version.text == TEXT
-
-
-def test_selection_inside_a_components_shadow_root_is_ignored(page, web, publisher, errors):
-    goto(page, web, HTML)
-    page.evaluate("""() => { const t = document.querySelector('#card').shadowRoot.querySelector('#inner').firstChild;
-        getSelection().setBaseAndExtent(t, 0, t, 12) }""")
-    assert press_report(page) is False
-    assert errors == []
-    select(page, "ferry left the pier")
-    assert press_report(page) is True
-    assert marked_quote(page) == "ferry left the pier"
 
 
 @pytest.mark.parametrize(("host", "field"), [("comment-box", "#shadow-comment"), ("#card", "#clip-search")])

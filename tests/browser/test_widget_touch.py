@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from tests.browser.pages import host_page, select
 from tests.browser.pages.fixtures import ARTICLE, dialog, goto, marked_quote, publisher, stored_reports, violations, web
+from tests.browser.test_widget_i18n import strings
 
 PHONE = {"has_touch": True, "is_mobile": True, "viewport": {"width": 390, "height": 700}, "device_scale_factor": 2}
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.browser_context_args(**PHONE)]
@@ -79,3 +80,15 @@ def test_the_button_speaks_the_readers_language(page, web, publisher):
     fab = _fab(page, "Повідомити про помилку")
     expect(fab).to_be_visible()
     assert fab.get_attribute("lang") == "uk"
+
+
+def test_a_selection_in_the_headline_gets_the_button_and_the_reader_is_told_why(page, web, publisher):
+    """The headline is outside this site's root: the tap opens the general form, saying so."""
+    goto(page, web, HTML)
+    select(page, "Crab festival returns", scope="h1")
+    fab = _fab(page)
+    expect(fab).to_be_visible()
+    fab.tap()
+    form = page.get_by_role("dialog", name="Write to the editors")
+    expect(form.locator(".why")).to_have_text(strings("en")["whyHeadline"])
+    expect(form.get_by_label("Your message")).to_have_value("“Crab festival returns”\n")

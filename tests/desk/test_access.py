@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from corrigo.reports.models import Case, CaseEvent, CaseStatus
+from corrigo.audit.models import Entry
+from corrigo.reports.models import Case, CaseStatus
 from corrigo.sites.models import ApiToken, Membership
 from corrigo.sites.services import create_token
 from tests.conftest import make_user
@@ -24,7 +25,7 @@ CASE_ACTIONS = [
 
 def _snapshot(case):
     case = Case.objects.get(pk=case.pk)
-    return (case.status, case.assignee_id, case.duplicate_of_id, case.report_count, CaseEvent.objects.count())
+    return (case.status, case.assignee_id, case.duplicate_of_id, case.report_count, Entry.objects.count())
 
 
 def _body(data, other):
@@ -89,7 +90,7 @@ def test_viewer_bulk_action_is_forbidden_and_changes_nothing(as_user, viewer, ca
     response = as_user(viewer).post(reverse("desk:bulk"), {"outcome": "spam", "cases": [case.pk, second_case.pk]})
     assert response.status_code == 403
     assert set(Case.objects.values_list("status", flat=True)) == {CaseStatus.OPEN}
-    assert CaseEvent.objects.count() == 0
+    assert Entry.objects.count() == 0
 
 
 def test_viewer_does_not_see_reporter_emails(as_user, viewer, editor, site):
@@ -139,9 +140,9 @@ def test_merge_into_another_sites_case_is_not_found(as_user, editor, case, forei
 
 
 def test_merge_into_a_case_where_the_editor_is_only_viewer_is_forbidden(as_user, editor, case, other_site, foreign_case):
-    from corrigo.sites.services import set_membership
+    from corrigo.sites.services import change_role
 
-    set_membership(editor, other_site, "viewer")
+    change_role(other_site, editor, "viewer")
     response = as_user(editor).post(reverse("desk:merge", args=[case.pk]), {"into": foreign_case.pk})
     assert response.status_code == 403
     assert Case.objects.get(pk=case.pk).status == CaseStatus.OPEN

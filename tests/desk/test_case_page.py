@@ -119,12 +119,29 @@ def test_desk_pages_carry_the_content_security_policy(as_user, editor, case, cli
     assert client.get(reverse("desk:login"))["Content-Security-Policy"] == DESK_POLICY
 
 
-def test_no_inline_script_or_style_on_desk_pages(as_user, editor, case):
+def test_no_inline_script_or_style_on_desk_pages(as_user, admin, case):
     import re
 
-    client = as_user(editor)
-    for url in (reverse("desk:queue"), reverse("desk:case", args=[case.pk])):
-        html = client.get(url).content.decode()
+    from corrigo.reports import actions
+
+    other = case_about("islanders")
+    actions.add_note(case, "a note", by=admin)
+    client = as_user(admin)
+    pages = [
+        client.get(url)
+        for url in (
+            reverse("desk:queue"),
+            reverse("desk:case", args=[case.pk]),
+            reverse("desk:site-log", args=[case.site.key]),
+            reverse("desk:site-metrics", args=[case.site.key]),
+            reverse("desk:site-settings", args=[case.site.key]),
+        )
+    ]
+    pages.append(client.post(reverse("desk:merge", args=[other.pk]), {"into": case.pk}))  # the confirmation
+    pages.append(client.post(reverse("desk:bulk"), {"outcome": "spam", "cases": [case.pk]}))  # the confirmation
+    for response in pages:
+        assert response.status_code == 200
+        html = response.content.decode()
         scripts = re.findall(r"<script([^>]*)>", html)
         assert all("src=" in attrs or 'type="application/json"' in attrs for attrs in scripts), scripts
         assert " style=" not in html

@@ -104,6 +104,12 @@ def test_bad_filter_values_are_ignored_not_an_error(as_user, editor, case):
         "assignee=%00",
         "status=%00",
         "category=" + "x" * 5000,
+        "article=%00",
+        "article=99999999999999999999999",
+        "article=-1",
+        "article=1e3",
+        "group=%00",
+        "group=" + "x" * 5000,
     ],
 )
 def test_hostile_query_strings_get_a_queue_page(as_user, editor, case, query):

@@ -97,7 +97,7 @@ def test_the_last_admin_cannot_leave(as_user, admin, site):
 
 def test_token_is_shown_once_and_works_until_revoked(as_user, admin, site):
     client = as_user(admin)
-    response = client.post(settings_url(site, "desk:token-new"), {"name": "newsroom feed"})
+    response = client.post(settings_url(site, "desk:token-new"), {"name": "newsroom feed", "scopes": ["read"]})
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     token = response.context["new_token"]
@@ -113,6 +113,22 @@ def test_token_is_shown_once_and_works_until_revoked(as_user, admin, site):
     assert client.post(settings_url(site, "desk:token-revoke", stored.pk)).status_code == 302
     assert ApiToken.objects.get().revoked_at is not None
     assert client.get("/api/v1/cases", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
+def test_a_token_gets_the_scopes_ticked_and_the_page_shows_them(as_user, admin, site):
+    client = as_user(admin)
+    response = client.post(settings_url(site, "desk:token-new"), {"name": "cms", "scopes": ["publish", "triage"]})
+    assert response.status_code == 200
+    assert ApiToken.objects.get().scope_list == ["publish", "triage"]
+    assert "publish, triage" in client.get(settings_url(site)).content.decode()
+
+
+@pytest.mark.parametrize("scopes", [[], ["admin"], ["read", "root"]])
+def test_a_token_without_a_known_scope_is_refused_with_the_form_again(as_user, admin, site, scopes):
+    response = as_user(admin).post(settings_url(site, "desk:token-new"), {"name": "x", "scopes": scopes})
+    assert response.status_code == 400
+    assert response.context["token_form"].errors["scopes"]
+    assert not ApiToken.objects.exists()
 
 
 def test_token_of_another_site_cannot_be_revoked_here(as_user, admin, site, other_site):
@@ -201,3 +217,142 @@ def test_adding_an_existing_user_by_another_unicode_form_of_the_name_finds_that_
     assert Membership.objects.get(site=site, user=mira).role == "viewer"
     mira.refresh_from_db()
     assert mira.check_password("the first password")
+
+
+# ---- adding members: the form's defaults, and hostile input ---------------------
+
+
+def _add_member_form(html: str):
+    from selectolax.lexbor import LexborHTMLParser
+
+    return LexborHTMLParser(html).css_first("form[action$='/members/']")
+
+
+def test_add_a_member_offers_the_least_role_first(as_user, admin, site):
+    form = _add_member_form(as_user(admin).get(settings_url(site)).content.decode())
+    selected = [option.attributes["value"] for option in form.css("select[name=role] option") if "selected" in option.attributes]
+    assert selected == ["viewer"]
+    assert {field.attributes["name"] for field in form.css("input, select")} >= {"username", "role", "email", "password"}
+
+
+def test_a_new_member_gets_the_email_address_given(as_user, admin, site):
+    from django.contrib.auth.models import User
+
+    data = {"username": "gus", "role": "viewer", "email": "gus@newsroom.example", "password": "a fine long password"}
+    response = as_user(admin).post(settings_url(site, "desk:member-add"), data, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["gus is now viewer."]
+    assert User.objects.get(username="gus").email == "gus@newsroom.example"
+
+
+def test_an_existing_users_password_and_email_are_not_an_admins_to_change(as_user, admin, site, other_site):
+    from django.contrib.auth.models import User
+
+    otto = make_user("otto", other_site, "admin", password="otto's own password")
+    User.objects.filter(pk=otto.pk).update(email="otto@gazette.example")
+    data = {"username": "otto", "role": "editor", "email": "ada@courier.example", "password": "a password ada knows"}
+    response = as_user(admin).post(settings_url(site, "desk:member-add"), data, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "otto already has an account, so the password and email given were not used: otto is now editor."
+    ]
+    otto.refresh_from_db()
+    assert otto.check_password("otto's own password") and otto.email == "otto@gazette.example"
+    assert Membership.objects.get(site=site, user=otto).role == "editor"
+
+
+def test_a_weak_first_password_is_refused_with_the_reason(as_user, admin, site):
+    from django.contrib.auth.models import User
+
+    response = as_user(admin).post(
+        settings_url(site, "desk:member-add"), {"username": "gus", "role": "viewer", "password": "gus"}
+    )
+    assert response.status_code == 400
+    assert "This password is too short." in response.content.decode()
+    assert not User.objects.filter(username="gus").exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"username": "gus\x00", "role": "viewer", "password": "a fine long password"},
+        {"username": "gus", "role": "owner", "password": "a fine long password"},
+        {"username": "gus", "role": "admin\x00", "password": "a fine long password"},
+        {"username": "gus", "role": "", "password": "a fine long password"},
+        {"username": "gus", "password": "a fine long password"},
+        {"username": "", "role": "viewer", "password": "a fine long password"},
+        {"username": "gus", "role": "viewer", "email": "not-an-address", "password": "a fine long password"},
+        {"username": "gus", "role": "viewer", "email": "gus@example.org\x00", "password": "a fine long password"},
+        {"username": "gus", "role": "viewer", "email": "g" * 250 + "@example.org", "password": "a fine long password"},
+        {"username": "gus", "role": "viewer", "password": "a fine long \x00password"},
+        {"username": "gus", "role": "viewer", "password": "       "},
+        {"username": "<img src=x onerror=alert(1)>", "role": "viewer", "password": "a fine long password"},
+    ],
+)
+def test_hostile_member_input_is_a_400_and_stores_nothing(as_user, admin, site, data):
+    from django.contrib.auth.models import User
+
+    response = as_user(admin).post(settings_url(site, "desk:member-add"), data)
+    assert response.status_code == 400
+    assert "<img src=x" not in response.content.decode()  # shown escaped, if at all
+    assert list(User.objects.values_list("username", flat=True)) == ["ada"]
+    assert roles_of(site) == {"ada": "admin"}
+
+
+def test_member_input_that_is_not_a_form_is_a_400(as_user, admin, site):
+    response = as_user(admin).post(
+        settings_url(site, "desk:member-add"), b'{"username": "gus", "role": "admin"}', content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert roles_of(site) == {"ada": "admin"}
+
+
+@pytest.mark.parametrize("role", ["owner", "", "admin\x00", "ADMIN"])
+def test_an_unknown_role_change_is_a_400(as_user, admin, editor, site, role):
+    response = as_user(admin).post(settings_url(site, "desk:member-role", editor.pk), {"role": role})
+    assert response.status_code == 400
+    assert Membership.objects.get(user=editor).role == "editor"
+
+
+def test_changing_the_role_of_someone_not_on_this_site_is_a_404(as_user, admin, site, other_site):
+    otto = make_user("otto", other_site, "admin")
+    client = as_user(admin)
+    assert client.post(settings_url(site, "desk:member-role", otto.pk), {"role": "viewer"}).status_code == 404
+    assert client.post(settings_url(site, "desk:member-remove", otto.pk)).status_code == 404
+    assert Membership.objects.get(user=otto).role == "admin"
+
+
+def roles_of(site):
+    return dict(Membership.objects.filter(site=site).values_list("user__username", "role"))
+
+
+SITE_FORM = {"name": "The Courier", "article_selector": "", "ignore_selectors": "", "default_language": "en"}
+
+
+def test_admin_sets_answer_times_per_category(as_user, admin, site):
+    response = as_user(admin).post(
+        settings_url(site, "desk:site-save"),
+        {**SITE_FORM, "sla_fact_hours": "12", "sla_typo_hours": "", "sla_other_hours": "168"},
+    )
+    assert response.status_code == 302
+    stored = Site.objects.get(pk=site.pk)
+    assert (stored.sla_fact_hours, stored.sla_typo_hours, stored.sla_other_hours) == (12, None, 168)
+    assert (stored.sla_hours("fact"), stored.sla_hours("typo"), stored.sla_hours("other"), stored.sla_hours("")) == (
+        12,
+        None,
+        168,
+        168,
+    )
+
+
+@pytest.mark.parametrize("hours", ["0", "-5", "8785", "1e3", "twelve", "9" * 30, "\x00"])
+def test_an_answer_time_out_of_range_is_refused(as_user, admin, site, hours):
+    response = as_user(admin).post(settings_url(site, "desk:site-save"), {**SITE_FORM, "sla_fact_hours": hours})
+    assert response.status_code == 400
+    assert Site.objects.get(pk=site.pk).sla_fact_hours == 24
+
+
+def test_the_page_names_the_site_once(as_user, admin, site):
+    Site.objects.filter(pk=site.pk).update(name="The Coastline Courier (demo)", key="demo")
+    html = as_user(admin).get(reverse("desk:site-settings", args=["demo"])).content.decode()
+    assert "(demo) (demo)" not in html
+    assert "<h1>The Coastline Courier (demo)</h1>" in html
+    assert "Site key <code>demo</code>" in html

@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
 
 from corrigo.reports import actions
 from corrigo.reports.models import Case, Report
+from corrigo.reports.schemas import MAX_ARTICLE_TEXT
 from corrigo.sites.services import create_token
 from tests.conftest import ORIGIN, make_user, payload
 
@@ -219,7 +220,8 @@ def make_consistent(body: dict) -> None:
     quote = body.get("quote")
     if isinstance(quote, dict):
         # JSON Schema counts 2.0 as an integer; the strict intake wants 2 (and answers 400 to 2.0).
-        quote["start"] = int(quote["start"])
+        # The text, a run of x before the quote, may be no longer than intake allows.
+        quote["start"] = min(int(quote["start"]), MAX_ARTICLE_TEXT - len(quote["exact"]))
         text = "x" * quote["start"] + quote["exact"]
         quote["end"] = len(text)
         body["article_text"] = text

@@ -1,4 +1,4 @@
-"""Sites and members: create_site, set_membership, and the intake's site cache."""
+"""Sites: create_site, and the intake's site cache (members: test_members.py)."""
 
 import time
 
@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from corrigo.sites import services
 from corrigo.sites.models import AllowedOrigin, Membership, Site
-from corrigo.sites.services import create_site, forget_cached_sites, intake_site, set_membership, set_origins
+from corrigo.sites.services import create_site, forget_cached_sites, intake_site, set_origins
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -79,36 +79,6 @@ def test_unstorable_text_is_refused_on_every_database(field, value):
         create_site("courier", **{field: value})
     assert error.value.message_dict == {field: ["It contains a NUL character or an unpaired surrogate."]}
     assert not Site.objects.exists()
-
-
-# ---- set_membership ----------------------------------------------------------
-
-
-@pytest.mark.parametrize("role", ["admin", "editor", "viewer"])
-def test_set_membership_gives_a_role(site, role):
-    user = make_user("mira")
-    assert set_membership(user, site, role).role == role
-    assert list(Membership.objects.values_list("user__username", "site__key", "role")) == [("mira", "courier", role)]
-
-
-def test_a_second_role_replaces_the_first(site):
-    user = make_user("mira", site, "viewer")
-    set_membership(user, site, "admin")
-    assert list(Membership.objects.values_list("role", flat=True)) == ["admin"]
-
-
-def test_roles_on_two_sites_are_separate(site, other_site):
-    user = make_user("mira", site, "admin")
-    set_membership(user, other_site, "viewer")
-    assert dict(Membership.objects.values_list("site__key", "role")) == {"courier": "admin", "gazette": "viewer"}
-
-
-@pytest.mark.parametrize("role", ["owner", "Admin", "", "admin ", None])
-def test_an_unknown_role_is_refused_and_nothing_changes(site, role):
-    user = make_user("mira", site, "viewer")
-    with pytest.raises(ValueError, match="is not a valid Role"):
-        set_membership(user, site, role)
-    assert list(Membership.objects.values_list("role", flat=True)) == ["viewer"]
 
 
 # ---- intake_site: the cached site every report looks up -----------------------

@@ -106,3 +106,27 @@ def test_a_token_with_spaces_around_it_is_refused(site):
     # The API strips "Bearer "; anything else around the token is a different value.
     secret = create_token(site)
     assert token_for(f" {secret}") is None and token_for(f"{secret}\n") is None
+
+
+def test_a_token_reads_by_default_and_has_only_the_scopes_it_was_given(site):
+    create_token(site, "feed")
+    create_token(site, "cms", scopes="publish, read")
+    feed, cms = ApiToken.objects.order_by("pk")
+    assert (feed.scopes, feed.has_scope("read"), feed.has_scope("publish")) == ("read", True, False)
+    assert (cms.scopes, cms.scope_list) == ("read,publish", ["read", "publish"])
+    assert not cms.has_scope("triage")
+
+
+@pytest.mark.parametrize(
+    ("scopes", "why"),
+    [
+        ("", "at least one scope"),
+        ("read,admin", "'admin' is not a scope"),
+        ([], "at least one scope"),
+        ("READ", "'READ' is not a scope"),
+    ],
+)
+def test_unknown_or_missing_scopes_are_refused_and_nothing_is_stored(site, scopes, why):
+    with pytest.raises(ValueError, match=why):
+        create_token(site, scopes=scopes)
+    assert not ApiToken.objects.exists()

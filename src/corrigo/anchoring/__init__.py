@@ -5,7 +5,7 @@ Pure Python, no Django. The public API (normative, see issue 3):
     from corrigo.anchoring import TextQuote, reanchor, article_text
     result = reanchor(quote, new_text)   # Reanchored(status, start, end, exact, score)
 
-``article_text`` is the server side of DESIGN.md's text model (docs/text-model.md);
+``article_text`` is the server side of the text model (docs/text-model.md);
 ``quote_from_text`` makes the quote a reader's selection gives; ``spans_overlap`` tells
 whether two reports are about the same passage.
 """

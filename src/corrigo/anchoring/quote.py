@@ -1,7 +1,7 @@
 """What a report stores about its passage, and what re-anchoring answers.
 
 A :class:`TextQuote` is the W3C Web Annotation TextQuoteSelector plus
-TextPositionSelector, over the article text of DESIGN.md's text model: ``exact`` is the
+TextPositionSelector, over the article text of docs/text-model.md: ``exact`` is the
 selected text, ``prefix`` and ``suffix`` up to :data:`CONTEXT_LENGTH` code points
 around it, ``start``/``end`` its code-point offsets. A :class:`Reanchored` is where that
 passage is in a later version of the article and what became of it.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-#: Code points of context kept on each side of a quote (DESIGN.md, text model rule 6).
+#: Code points of context kept on each side of a quote (docs/text-model.md, "Offsets").
 CONTEXT_LENGTH = 32
 
 Status = Literal["unchanged", "changed", "gone", "ambiguous"]

@@ -1,9 +1,9 @@
 """The article text model: the one plain text that quotes and offsets refer to.
 
 The widget computes this text from the live DOM and the server computes it from HTML;
-both must produce the same string for the same page (DESIGN.md, "Text model
-(normative)"). This module is the server side. ``docs/text-model.md`` is the
-implementation-oriented spec the JavaScript side follows; the rules, exactly:
+both must produce the same string for the same page. This module is the server side;
+``docs/text-model.md`` is the spec both sides follow (the JavaScript side too); the
+rules, exactly:
 
 1. **Root.** Parse the HTML with an HTML5-conformant parser (Lexbor, via selectolax).
    The root is the first element, in document order, matching the site's article

@@ -14,6 +14,10 @@ class Article(models.Model):
     canonical_url = models.URLField(max_length=2048, blank=True)
     external_id = models.CharField(max_length=200, blank=True)
     title = models.CharField(max_length=500, blank=True)
+    # From the CMS push or the page (article:section, author meta, JSON-LD), when it says them.
+    # db_default too: intake writes articles with its own SQL.
+    section = models.CharField(max_length=200, blank=True, default="", db_default="")
+    author = models.CharField(max_length=200, blank=True, default="", db_default="")
     latest_version = models.ForeignKey(
         "ArticleVersion",
         null=True,

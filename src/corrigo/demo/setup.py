@@ -1,11 +1,10 @@
 """Creates the demo site and the demo editor; safe to run on every start."""
 
-from django.contrib.auth.models import User
 from django.db import transaction
 
 from corrigo.demo.views import DEMO_SITE
 from corrigo.sites.models import Role, Site
-from corrigo.sites.services import set_membership, set_origins
+from corrigo.sites.services import add_member, set_origins
 
 # The demo page's embed tag says the same (demo/templates/demo/article.html).
 DEMO_ARTICLE_SELECTOR = "article .article-body"
@@ -25,10 +24,10 @@ def ensure_demo(port: int, username: str, password: str) -> Site:
     )
     origins = set(site.origins) | {f"http://127.0.0.1:{port}", f"http://localhost:{port}"}
     set_origins(site, sorted(origins))
-    user, _ = User.objects.get_or_create(username=username)
-    user.set_password(password)
-    user.save()
-    set_membership(user, site, Role.ADMIN)
+    added = add_member(site, username, Role.ADMIN, password=password)
+    if not added.new_user:  # the printed credentials must work on every start, even after a change in the desk
+        added.membership.user.set_password(password)
+        added.membership.user.save(update_fields=["password"])
     return site
 
 

@@ -1,19 +1,24 @@
 """The desk's forms: validation at the edge, before any service function runs."""
 
+from datetime import date, timedelta
+
 from django import forms
 from django.contrib.auth.models import User
-from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 from corrigo.anchoring import selector_error
+from corrigo.desk.metrics import MAX_DAYS
+from corrigo.lib.urls import InvalidURL, parse_origin
 from corrigo.reports.actions import MAX_NOTE, OUTCOMES
 from corrigo.reports.schemas import LANGUAGE_TAG
-from corrigo.sites.models import Role, Site
-from corrigo.sites.services import MAX_PASSWORD_LENGTH, InvalidOrigin, parse_origin
-from corrigo.sql import row_id
+from corrigo.sites.models import Role, Scope, Site
+from corrigo.sites.services import MAX_PASSWORD_LENGTH
+from corrigo.sql import UNSTORABLE, row_id
 
+ANSWER_TIMES = ["sla_fact_hours", "sla_typo_hours", "sla_other_hours"]
+MAX_ANSWER_HOURS = 24 * 366
 OUTCOME_CHOICES = [(o.value, o.label) for o in OUTCOMES]
 
 
@@ -22,13 +27,26 @@ class OutcomeForm(forms.Form):
 
 
 class BulkOutcomeForm(forms.Form):
+    """An outcome for the picked cases, or for every case the queue's filters match."""
+
     outcome = forms.ChoiceField(choices=OUTCOME_CHOICES)
-    cases = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+    cases = forms.TypedMultipleChoiceField(coerce=int, choices=[], required=False)
+    all_matching = forms.BooleanField(required=False)
+    return_query = forms.CharField(required=False, max_length=4000)
+    # What the confirmation page showed: the action applies only to what the editor saw.
+    expected = forms.IntegerField(required=False, min_value=0, max_value=10**9)
+    confirmed = forms.BooleanField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Any id is accepted here; which ones the user may touch is checked against the database.
         self.fields["cases"].valid_value = lambda value: row_id(str(value)) is not None
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("all_matching") and not data.get("cases"):
+            raise ValidationError("Pick some cases first.")
+        return data
 
 
 class NoteForm(forms.Form):
@@ -37,6 +55,41 @@ class NoteForm(forms.Form):
 
 class MergeForm(forms.Form):
     into = forms.IntegerField(min_value=1, max_value=2**63 - 1, label="Duplicate of case")
+    confirmed = forms.BooleanField(required=False)
+
+
+class SavedFilterForm(forms.Form):
+    name = forms.CharField(max_length=80, strip=True, label="Save this filter as")
+    query = forms.CharField(required=False, max_length=4000)
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        if UNSTORABLE.search(name):
+            raise ValidationError("A name cannot hold a NUL character or an unpaired surrogate.")
+        return name
+
+
+class PeriodForm(forms.Form):
+    """The metrics page's period: both days included, at most MAX_DAYS long, not in the future."""
+
+    day_from = forms.DateField(required=False, label="From")
+    day_to = forms.DateField(required=False, label="To")
+
+    def period(self, today: date) -> tuple[date, date, list[str]]:
+        """(first day, last day, what was corrected) — a bad period falls back to the last 30 days."""
+        self.is_valid()
+        problems = [f"{self.fields[name].label}: {' '.join(errors)}" for name, errors in self.errors.items()]
+        end = self.cleaned_data.get("day_to") or today
+        start = self.cleaned_data.get("day_from") or max(end, date.min + timedelta(days=29)) - timedelta(days=29)
+        if start > end:
+            start, end = end, start
+            problems.append("The period ran backwards: its days are swapped.")
+        end = min(end, today)
+        start = min(start, end)
+        if (end - start).days + 1 > MAX_DAYS:
+            start = end - timedelta(days=MAX_DAYS - 1)
+            problems.append(f"A period is at most {MAX_DAYS} days: it now starts on {start.day} {start:%B %Y}.")
+        return start, end, problems
 
 
 class AssignForm(forms.Form):
@@ -63,12 +116,28 @@ class SiteSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Site
-        fields = ["name", "article_selector", "ignore_selectors", "default_language"]
+        fields = ["name", "article_selector", "ignore_selectors", "default_language", *ANSWER_TIMES]
+        labels = {
+            "sla_fact_hours": "Answer factual errors within (hours)",
+            "sla_typo_hours": "Answer typos within (hours)",
+            "sla_other_hours": "Answer other reports within (hours)",
+        }
         help_texts = {
             "ignore_selectors": "Comma-separated CSS selectors left out of the article text: ads, teasers, and "
             'anything that changes on every view ("updated 5 minutes ago"), which would otherwise '
             "make each report look like a new version of the article.",
+            "sla_fact_hours": "The queue colours a case amber in the last quarter of this time and red after it. "
+            "Empty: no target.",
         }
+        widgets = {name: forms.NumberInput(attrs={"min": 1, "max": MAX_ANSWER_HOURS}) for name in ANSWER_TIMES}
+
+    def clean(self):
+        data = super().clean()
+        for name in ANSWER_TIMES:
+            hours = data.get(name)
+            if hours is not None and not 1 <= hours <= MAX_ANSWER_HOURS:
+                self.add_error(name, f"Between 1 and {MAX_ANSWER_HOURS} hours (a year), or empty for no target.")
+        return data
 
     # The widget finds the article and skips what to ignore with these; one it cannot read
     # would leave the site without a working widget, so it is refused here.
@@ -92,7 +161,7 @@ class OriginsForm(forms.Form):
         for origin in origins:
             try:
                 parse_origin(origin)
-            except InvalidOrigin as why:
+            except InvalidURL as why:
                 shown = origin if len(origin) <= 80 else origin[:79] + "…"
                 errors.append(ValidationError(f"Not an http(s) origin: {shown} ({why})"))
         if errors:
@@ -101,11 +170,16 @@ class OriginsForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    """Add a member: an existing user, or a new one when a first password is given."""
+    """Add a member: an existing user, or a new one when a first password is given.
 
-    # The same rule as the CLI's createuser (User.full_clean): letters, digits and @.+-_ only.
+    The field rules are the CLI's (sites.services.add_member checks them again, with the
+    password rules and whether the user exists).
+    """
+
     username = forms.CharField(max_length=150, validators=[UnicodeUsernameValidator()])
-    role = forms.ChoiceField(choices=Role.choices)
+    # The least role by default: an admin raises it on purpose, never by leaving the default.
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
+    email = forms.EmailField(required=False, max_length=254, help_text="Only for a new user.")
     password = forms.CharField(
         required=False,
         strip=False,
@@ -114,20 +188,6 @@ class MemberForm(forms.Form):
         help_text="Only for a new user: their first password.",
     )
 
-    def clean(self):
-        data = super().clean()
-        username = data.get("username")
-        if not username:
-            return data
-        # Django stores names in NFKC form ("ｍｉｒａ" is "mira"): find the user by that form.
-        username = data["username"] = User.normalize_username(username)
-        data["user"] = User.objects.filter(username=username).first()
-        if data["user"] is None:
-            if not data.get("password"):
-                raise ValidationError(f"There is no user {username!r}: give a first password to create one.")
-            validate_password(data["password"], User(username=username))
-        return data
-
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
@@ -135,4 +195,10 @@ class RoleForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, required=False)
+    scopes = forms.MultipleChoiceField(
+        choices=Scope.choices,
+        initial=[Scope.READ],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Give a token only what its integration needs.",
+    )
     can_see_email = forms.BooleanField(required=False, label="May see reporters' email addresses")

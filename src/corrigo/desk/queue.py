@@ -9,14 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from django import forms
-from django.db.models import Case as DbCase
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, TextField, Value, When
-from django.db.models.functions import Concat, Left, Length
-from django.db.models.lookups import GreaterThan
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models.functions import Left
 from django.utils import timezone
 
+from corrigo.articles.models import Article
 from corrigo.reports.models import AnchorStatus, Case, CaseStatus, Category, Report
-from corrigo.sql import row_id
+from corrigo.sql import ROW_ID, row_id
 
 PAGE_SIZE = 50
 # Above this many matching cases a search filters by subquery instead of by a list of ids.
@@ -35,6 +34,8 @@ class QueueFilters(forms.Form):
     reported_from = forms.DateField(required=False)
     reported_to = forms.DateField(required=False)
     q = forms.CharField(required=False, max_length=200, strip=True)
+    article = forms.RegexField(required=False, regex=rf"^{ROW_ID}$")
+    group = forms.ChoiceField(required=False, choices=[("article", "By article"), ("none", "One list")])
     after = forms.RegexField(required=False, regex=r"^-?\d{1,19}_\d{1,19}$")
     before = forms.RegexField(required=False, regex=r"^-?\d{1,19}_\d{1,19}$")
 
@@ -43,6 +44,7 @@ class QueueFilters(forms.Form):
         self.is_valid()
         data = {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
         data["status"] = data.get("status") or CaseStatus.OPEN
+        data["group"] = data.get("group") or "article"
         return data
 
 
@@ -63,8 +65,12 @@ def _parse(cursor: str) -> tuple[int, int]:
     return int(priority), int(pk)
 
 
-def filtered_cases(site_ids: list[int], filters: dict, user) -> tuple[QuerySet, bool]:
-    """Every filter but status, which the per-status counts leave out; and whether to count them."""
+def filtered_cases(site_ids: list[int], filters: dict, user, email_site_ids=()) -> tuple[QuerySet, bool]:
+    """Every filter but status, which the per-status counts leave out; and whether to count them.
+
+    A search reads reporters' email addresses only on `email_site_ids`, the sites where the
+    user may see them.
+    """
     # One site (the usual case) as an equality, so the planner walks the queue index in order.
     if not site_ids:
         return Case.objects.none(), True
@@ -78,6 +84,8 @@ def filtered_cases(site_ids: list[int], filters: dict, user) -> tuple[QuerySet, 
         cases = cases.filter(assignee__isnull=True)
     elif (assignee_id := row_id(assignee)) is not None:
         cases = cases.filter(assignee_id=assignee_id)
+    if filters.get("article"):
+        cases = cases.filter(article_id=int(filters["article"]))
     if filters.get("looks_fixed"):
         cases = cases.filter(anchor_status=AnchorStatus.CHANGED)
     zone = timezone.get_current_timezone()
@@ -86,29 +94,42 @@ def filtered_cases(site_ids: list[int], filters: dict, user) -> tuple[QuerySet, 
     if filters.get("reported_to"):
         cases = cases.filter(created_at__lte=datetime.combine(filters["reported_to"], time.max, zone))
     if q := filters.get("q"):
-        ids = matching_case_ids(site_ids, q)
+        email_site_ids = [pk for pk in email_site_ids if pk in site_ids]
+        ids = matching_case_ids(site_ids, q, email_site_ids)
         if ids is None:
-            # Many matches: walk the queue in order and check each case's reports,
+            # Many matches: walk the queue in order and check each case's reports and article,
             # which finds a page of matches after reading a few dozen cases.
-            said = Report.objects.filter(case=OuterRef("pk")).filter(_says(q))
-            return cases.filter(Exists(said)), False
+            said = Report.objects.filter(case=OuterRef("pk")).filter(_says(q, email_site_ids))
+            return cases.filter(Exists(said) | Q(article__in=_articles_titled(site_ids, q))), False
         cases = cases.filter(pk__in=ids)
     return cases, True
 
 
-def _says(q: str) -> Q:
-    return Q(exact__icontains=q) | Q(suggestion__icontains=q) | Q(comment__icontains=q)
+def _says(q: str, email_site_ids=()) -> Q:
+    said = Q(exact__icontains=q) | Q(suggestion__icontains=q) | Q(comment__icontains=q)
+    if email_site_ids:
+        said |= Q(email__icontains=q, site_id__in=list(email_site_ids))
+    return said
 
 
-def matching_case_ids(site_ids: list[int], q: str) -> list[int] | None:
-    """The cases whose reports quote, suggest or comment `q`, or None when there are very many.
+def _articles_titled(site_ids: list[int], q: str) -> QuerySet:
+    return Article.objects.filter(site_id__in=site_ids).filter(Q(title__icontains=q) | Q(url__icontains=q)).values("pk")
 
-    Every report keeps its own quote, so one pass over the reports covers all three fields;
-    the ids are then used by both the counts and the page.
+
+def matching_case_ids(site_ids: list[int], q: str, email_site_ids=()) -> list[int] | None:
+    """The cases whose reports quote, suggest, comment or (where allowed) come from `q`, or whose
+    article's title or address holds it; None when there are very many.
+
+    Every report keeps its own quote, so one pass over the reports covers its fields; the
+    articles are few beside them. The ids are then used by both the counts and the page.
     """
-    matches = Report.objects.filter(site_id__in=site_ids).filter(_says(q)).values_list("case_id", flat=True).distinct()
-    ids = list(matches[: SEARCH_IDS_AT_ONCE + 1])
-    return ids if len(ids) <= SEARCH_IDS_AT_ONCE else None
+    limit = SEARCH_IDS_AT_ONCE + 1
+    said = Report.objects.filter(site_id__in=site_ids).filter(_says(q, email_site_ids)).values_list("case_id", flat=True)
+    ids = set(said.distinct()[:limit])
+    if len(ids) < limit:
+        in_article = Case.objects.filter(site_id__in=site_ids, article__in=_articles_titled(site_ids, q))
+        ids.update(in_article.values_list("pk", flat=True)[:limit])
+    return sorted(ids) if len(ids) <= SEARCH_IDS_AT_ONCE else None
 
 
 def status_counts(cases) -> dict[str, int]:
@@ -130,14 +151,13 @@ def first_words(field: str):
 
 
 def _shortened(field: str):
-    text = F(field)
-    too_long = GreaterThan(Length(text), SHOWN_IN_QUEUE)
-    shortened = Concat(Left(text, SHOWN_IN_QUEUE - 1), Value("…"), output_field=TextField())
-    return DbCase(When(too_long, then=shortened), default=text, output_field=TextField())
+    """One character more than the card shows, so cards.shorten() knows it was cut and cuts at a word."""
+    return Left(F(field), SHOWN_IN_QUEUE + 1, output_field=TextField())
 
 
-def queue_page(site_ids: list[int], filters: dict, user, size: int = PAGE_SIZE) -> QueuePage:
-    cases, countable = filtered_cases(site_ids, filters, user)
+def queue_page(site_ids: list[int], filters: dict, user, size: int | None = None, email_site_ids=()) -> QueuePage:
+    size = size or PAGE_SIZE
+    cases, countable = filtered_cases(site_ids, filters, user, email_site_ids)
     # Counting a search with thousands of matches would read every case: it is not counted.
     counts = status_counts(cases) if countable else None
     if filters["status"] != ALL:

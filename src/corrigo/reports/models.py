@@ -72,6 +72,9 @@ class Case(models.Model):
     # The queue's order, stored so it can be indexed: see reports.priority.
     priority = models.BigIntegerField(default=0)
     resolved_at = models.DateTimeField(null=True, blank=True, help_text="When the case last left 'open'.")
+    first_action_at = models.DateTimeField(
+        null=True, blank=True, help_text="When someone first acted on it (an outcome, an assignment, a note, a merge)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -84,6 +87,11 @@ class Case(models.Model):
             models.Index(fields=["site", "-priority", "-id"], name="case_desk_queue_any_status"),
             # Covers the desk's per-status counts under its usual filters, so they never read the table.
             models.Index(fields=["site", "status", "category", "anchor_status", "assignee"], name="case_desk_counts"),
+            # The metrics page: the cases first reported in a period, read from the index alone.
+            models.Index(
+                fields=["site", "created_at", "status", "category", "report_count", "article", "first_action_at", "resolved_at"],
+                name="case_metrics",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -106,6 +114,9 @@ class Report(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reports")
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reports")
     version = models.ForeignKey(ArticleVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+    # Set when a merge moves the report into another case: the case it was filed in, which
+    # an unmerge gives it back to. Empty while the report is in its own case.
+    merged_from = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     client_report_id = models.CharField(max_length=64)
 
     url = models.URLField(max_length=2048)
@@ -130,7 +141,10 @@ class Report(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["site", "client_report_id"], name="unique_client_report"),
         ]
-        indexes = [models.Index(fields=["site", "-id"], name="report_site_newest")]
+        indexes = [
+            models.Index(fields=["site", "-id"], name="report_site_newest"),
+            models.Index(fields=["site", "created_at"], name="report_site_created"),
+        ]
 
     def __str__(self) -> str:
         return f"Report {self.uid}"
@@ -138,33 +152,3 @@ class Report(models.Model):
     @property
     def has_quote(self) -> bool:
         return self.start is not None
-
-
-class CaseEvent(models.Model):
-    """One line of a case's audit log: who did what, when, and the value before and after.
-
-    Written only by reports.actions; nothing edits or deletes it (the admin shows it read-only).
-    """
-
-    class Action(models.TextChoices):
-        STATUS = "status", "Changed status"
-        ASSIGN = "assign", "Assigned"
-        NOTE = "note", "Added a note"
-        MERGE_INTO = "merge_into", "Merged into another case"
-        MERGED_FROM = "merged_from", "Took the reports of a duplicate"
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    # Kept apart from the foreign key so the log still says who after a user is deleted.
-    actor_name = models.CharField(max_length=150)
-    action = models.CharField(max_length=12, choices=Action.choices)
-    before = models.CharField(max_length=200, blank=True)
-    after = models.CharField(max_length=200, blank=True)
-    text = models.TextField(blank=True, help_text="The note, for notes.")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["case", "created_at"], name="case_event_timeline")]
-
-    def __str__(self) -> str:
-        return f"{self.actor_name} {self.action} on case {self.case_id}: {self.before!r} → {self.after!r}"

@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from corrigo.anchoring import CONTEXT_LENGTH
-from corrigo.articles.canonical import InvalidURL, canonical_url
+from corrigo.lib.urls import InvalidURL, canonical_url
 from corrigo.reports.models import AnchorStatus, Case, CaseStatus, Category, Report
 
 MAX_EXACT = 1000

@@ -19,10 +19,18 @@ class Site(models.Model):
         max_length=1000, blank=True, help_text="Comma-separated CSS selectors left out of the article text."
     )
     default_language = models.CharField(max_length=35, default="en")
+    # How soon the desk should close a case after its first report, by category (empty: no target).
+    sla_fact_hours = models.PositiveIntegerField(null=True, blank=True, default=24, help_text="Factual errors, in hours.")
+    sla_typo_hours = models.PositiveIntegerField(null=True, blank=True, default=72, help_text="Typos, in hours.")
+    sla_other_hours = models.PositiveIntegerField(null=True, blank=True, help_text="Everything else, in hours.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return self.key
+
+    def sla_hours(self, category: str) -> int | None:
+        """The site's answer time for a case of this category (uncategorised counts as other)."""
+        return {"fact": self.sla_fact_hours, "typo": self.sla_typo_hours}.get(category, self.sla_other_hours)
 
     @property
     def origins(self) -> list[str]:
@@ -71,14 +79,23 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class Scope(models.TextChoices):
+    """What a token may do on its site's API."""
+
+    READ = "read", "Read reports, cases and notices"
+    PUBLISH = "publish", "Publish article versions"
+    TRIAGE = "triage", "Act on cases and write notices"
+
+
 class ApiToken(models.Model):
-    """A bearer token for the read API, scoped to one site; only its hash is kept."""
+    """A bearer token for the API, scoped to one site and to what it may do there; only its hash is kept."""
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="tokens")
     name = models.CharField(max_length=100, blank=True)
     digest = models.CharField(max_length=64, unique=True)
     hint = models.CharField(max_length=12, help_text="The first characters, to tell tokens apart.")
     can_see_email = models.BooleanField(default=False)
+    scopes = models.CharField(max_length=100, default=Scope.READ, help_text="Comma-separated scopes: read, publish, triage.")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     last_used_at = models.DateTimeField(null=True, blank=True)
@@ -86,6 +103,13 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hint}… ({self.site})"
+
+    @property
+    def scope_list(self) -> list[str]:
+        return [scope for scope in self.scopes.split(",") if scope]
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scope_list
 
     @staticmethod
     def generate() -> str:

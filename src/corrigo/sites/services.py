@@ -1,20 +1,18 @@
-"""Site rules shared by the API, the desk and the CLI: origins, memberships, tokens."""
+"""Site rules shared by the API, the desk, the CLI and the demo: origins, members and roles, tokens."""
 
-import codecs
-import ipaddress
 import re
 import time
-import unicodedata
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from corrigo.articles.canonical import InvalidURL, origin_of
-from corrigo.sites.models import TOKEN_PREFIX, AllowedOrigin, ApiToken, Membership, Role, Site, hash_token
+from corrigo import audit
+from corrigo.lib.urls import InvalidURL, normalise_origin, parse_origin
+from corrigo.sites.models import TOKEN_PREFIX, AllowedOrigin, ApiToken, Membership, Role, Scope, Site, hash_token
 from corrigo.sql import UNSTORABLE
 
 # For people, from the CLI and the desk alike: far beyond any passphrase, and short
@@ -22,91 +20,6 @@ from corrigo.sql import UNSTORABLE
 MAX_PASSWORD_LENGTH = 4096
 SITE_KEY = re.compile(r"[-a-zA-Z0-9_]{1,64}")  # Site.key is a SlugField
 TOKEN = re.compile(re.escape(TOKEN_PREFIX) + r"[A-Za-z0-9_-]{43}")  # ApiToken.generate()
-
-# A host as browsers write it in an Origin header: ASCII labels (IDNs in xn-- form).
-_LABEL = re.compile(r"[a-z0-9_-]{1,63}")
-_NUMBER = re.compile(r"[0-9]+|0x[0-9a-f]*")
-# Letters that IDNA 2003 (Python's codec) maps away but browsers keep (UTS 46, non-transitional):
-# converting them here would allow a host other than the one the browser sends.
-_DEVIATIONS = frozenset("\u00df\u03c2\u200c\u200d")
-
-
-class InvalidOrigin(ValueError):
-    """A value that is not an http(s) origin; the message says why."""
-
-
-def parse_origin(value: str) -> str:
-    """The origin of a URL or Origin header in the form browsers send (scheme://host[:port]).
-
-    Paths, queries, fragments and default ports are dropped, hosts lower-cased and IDNs
-    written in xn-- form; raises InvalidOrigin (saying why) for anything else.
-    """
-    if not isinstance(value, str):
-        raise InvalidOrigin("it is not text")
-    if UNSTORABLE.search(value):
-        raise InvalidOrigin("it contains a NUL character or an unpaired surrogate")
-    try:
-        origin = origin_of(value)
-    except InvalidURL as exc:
-        raise InvalidOrigin(str(exc).rstrip(".")) from None
-    if "@" in urlsplit(value).netloc:
-        raise InvalidOrigin("it carries a user name or password")
-    parts = urlsplit(origin)
-    if parts.port == 0:
-        raise InvalidOrigin("port 0 is not a port a page can be served from")
-    host = _browser_host(parts.hostname)
-    # At most "https://" + 253 + ":65535" characters: it always fits AllowedOrigin.origin.
-    return f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port is not None else "")
-
-
-def _browser_host(host: str) -> str:
-    if ":" in host:
-        if "%" in host:
-            raise InvalidOrigin("an IPv6 zone is not part of an origin")
-        try:
-            return f"[{ipaddress.IPv6Address(host).compressed}]"
-        except ValueError:
-            raise InvalidOrigin("the host is not a valid IPv6 address") from None
-    if not host.isascii():
-        if _DEVIATIONS & set(host):
-            raise InvalidOrigin("write this internationalised host in its xn-- form")
-        if any(unicodedata.category(ch)[0] not in "LMN" and ch not in ".-_\u3002\uff0e\uff61" for ch in host):
-            raise InvalidOrigin("the host contains characters no host name has")
-        try:
-            host = host.encode("idna").decode("ascii").lower()
-        except UnicodeError:
-            raise InvalidOrigin("the host is not a valid internationalised domain name") from None
-    # "news.example.org." is the fully qualified form of the same name: browsers reach the same server.
-    labels = host.removesuffix(".").split(".")
-    if _NUMBER.fullmatch(labels[-1]):  # browsers read such a host as an IPv4 address
-        try:
-            address = ipaddress.IPv4Address(".".join(labels))
-        except ValueError:
-            raise InvalidOrigin("the host is not a valid IPv4 address") from None
-        return str(address)
-    for label in labels:
-        if not _LABEL.fullmatch(label):
-            raise InvalidOrigin("the host is not a valid host name")
-        if label.startswith("xn--") and not _is_punycode(label[4:]):
-            raise InvalidOrigin(f"{label!r} is not valid punycode")
-    if len(".".join(labels)) > 253:
-        raise InvalidOrigin("the host is longer than 253 characters")
-    return ".".join(labels)
-
-
-def _is_punycode(text: str) -> bool:
-    try:
-        return bool(codecs.decode(text, "punycode"))
-    except UnicodeError:
-        return False
-
-
-def normalise_origin(value: str) -> str | None:
-    """The origin in canonical form, or None when it is not an http(s) origin (e.g. "null")."""
-    try:
-        return parse_origin(value)
-    except InvalidOrigin:
-        return None
 
 
 @dataclass(frozen=True)
@@ -183,8 +96,8 @@ def set_origins(site: Site, origins: list[str]) -> list[str]:
     for value in origins:
         try:
             origin = parse_origin(value)
-        except InvalidOrigin as exc:
-            raise InvalidOrigin(f"{_shown(value)} is not an http(s) origin: {exc}") from None
+        except InvalidURL as exc:
+            raise InvalidURL(f"{_shown(value)} is not an http(s) origin: {exc}") from None
         if origin not in normal:
             normal.append(origin)
     site.allowed_origins.exclude(origin__in=normal).delete()
@@ -203,28 +116,172 @@ def _shown(value: object, limit: int = 80) -> str:
     return repr(value)
 
 
-def set_membership(user: User, site: Site, role: Role | str) -> Membership:
-    """Give the user this role on the site (one membership per user and site)."""
-    membership, _ = Membership.objects.update_or_create(user=user, site=site, defaults={"role": Role(role)})
+# ---- members: the one way to make users and give them roles (CLI, desk, demo) ----
+
+
+class SiteRuleError(ValueError):
+    """A change that would break a site rule; the message is for the admin."""
+
+
+@dataclass(frozen=True)
+class MemberAdded:
+    membership: Membership
+    new_user: bool  # False: an existing user, whose password and email were left as they were
+
+
+def check_new_user(username: str, email: str = "") -> User:
+    """An unsaved user of this name and email; raises ValidationError naming what is wrong.
+
+    The CLI asks for a password only after this passed: nobody should type one for nothing.
+    """
+    unstorable = {field: value for field, value in (("username", username), ("email", email)) if UNSTORABLE.search(value)}
+    if unstorable:
+        raise ValidationError(dict.fromkeys(unstorable, "It contains a NUL character or an unpaired surrogate."))
+    user = User(username=username, email=email)
+    # Django's own rules: letters, digits and @.+-_, at most 150 characters, a free name (in
+    # NFKC form: "ｍｉｒａ" is "mira"), and an email address it would send to.
+    user.full_clean(exclude=["password"])
+    return user
+
+
+@transaction.atomic
+def add_member(
+    site: Site, username: str, role: Role | str, *, password: str = "", email: str = "", by: User | None = None
+) -> MemberAdded:
+    """Give a user a role on the site, creating the user when a first password is given.
+
+    An existing user keeps their password and email address: being made a member of one site
+    gives that site's admins no say over an account that other sites may share.
+    Raises ValidationError (keyed by username, email, password) or SiteRuleError.
+    """
+    role = Role(role)
+    user = None if UNSTORABLE.search(username) else User.objects.filter(username=User.normalize_username(username)).first()
+    new_user = user is None
+    if new_user:
+        if not password:
+            raise ValidationError({"password": f"There is no user {username!r}: give a first password to create one."})
+        user = check_new_user(username, email)
+        _check_password(password, user)
+        user.set_password(password)
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:  # created by someone else since the check
+            raise ValidationError({"username": f"User {user.username!r} was created meanwhile: try again."}) from None
+    return MemberAdded(change_role(site, user, role, by=by, verb="member.add"), new_user)
+
+
+def _check_password(password: str, user: User) -> None:
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationError({"password": f"The password is longer than {MAX_PASSWORD_LENGTH} characters."})
+    if UNSTORABLE.search(password):  # a lone surrogate cannot be hashed
+        raise ValidationError({"password": "The password contains a NUL character or an unpaired surrogate."})
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.error_list}) from None
+
+
+def change_email(user: User, email: str) -> None:
+    """Set a user's email address (the CLI's --email): the operator's say, not a site admin's."""
+    if UNSTORABLE.search(email):
+        raise ValidationError({"email": "It contains a NUL character or an unpaired surrogate."})
+    previous, user.email = user.email, email
+    try:
+        # Checked as written, then stored in Django's form of it (the domain in lower case).
+        user.full_clean(exclude=[field.name for field in User._meta.concrete_fields if field.name != "email"])
+    except ValidationError:
+        user.email = previous
+        raise
+    user.save(update_fields=["email"])
+
+
+@transaction.atomic
+def change_role(site: Site, user: User, role: Role | str, *, by: User | None = None, verb: str = "member.role") -> Membership:
+    """Give the user this role on the site (one membership per user and site), keeping an admin.
+
+    The site log says who did it (`by`; None is Corrigo itself: the CLI, the demo).
+    """
+    role = Role(role)
+    current = _members_of(site).filter(user=user).first()
+    if current is not None and current.role == Role.ADMIN and role != Role.ADMIN:
+        _keep_an_admin(site, leaving=user)
+    membership, _ = Membership.objects.update_or_create(user=user, site=site, defaults={"role": role})
+    before = current.role if current is not None else ""
+    if before != role:
+        audit.record(site, by, verb, subject=user.get_username(), before=before, after=role)
     return membership
 
 
-def create_token(site: Site, name: str = "", *, can_see_email: bool = False, created_by: User | None = None) -> str:
+@transaction.atomic
+def remove_member(site: Site, user: User, *, by: User | None = None) -> None:
+    """Take the user's role on the site away (their account stays), keeping an admin."""
+    membership = _members_of(site).filter(user=user).first()
+    if membership is None:
+        return
+    if membership.role == Role.ADMIN:
+        _keep_an_admin(site, leaving=user)
+    membership.delete()
+    audit.record(site, by, "member.remove", subject=user.get_username(), before=membership.role, after="")
+
+
+def _members_of(site: Site):
+    # Changes to one site's members queue up behind its row: two admins demoting each other
+    # at once cannot both pass the check below (SQLite's IMMEDIATE transactions queue anyway).
+    list(Site.objects.select_for_update().filter(pk=site.pk).values_list("pk", flat=True))
+    return Membership.objects.filter(site=site)
+
+
+def _keep_an_admin(site: Site, leaving: User) -> None:
+    if not Membership.objects.filter(site=site, role=Role.ADMIN).exclude(user=leaving).exists():
+        raise SiteRuleError("A site needs at least one admin: make someone else admin first.")
+
+
+# ---- tokens ------------------------------------------------------------------
+
+
+def parse_scopes(value: str | list[str] | tuple[str, ...]) -> list[str]:
+    """Scopes from "read,publish" or a list, in their canonical order; ValueError naming an unknown one."""
+    wanted = [part.strip() for part in value.split(",")] if isinstance(value, str) else [str(part).strip() for part in value]
+    wanted = [part for part in wanted if part]
+    if not wanted:
+        raise ValueError(f"a token needs at least one scope ({', '.join(Scope.values)})")
+    unknown = [part for part in wanted if part not in Scope.values]
+    if unknown:
+        raise ValueError(f"{_shown(unknown[0])} is not a scope: use {', '.join(Scope.values)}")
+    return [scope for scope in Scope.values if scope in wanted]
+
+
+def create_token(
+    site: Site,
+    name: str = "",
+    *,
+    scopes: str | list[str] | tuple[str, ...] = (Scope.READ,),
+    can_see_email: bool = False,
+    created_by: User | None = None,
+) -> str:
     """Create a token and return it in clear: the only time anyone sees it."""
     if len(name) > ApiToken._meta.get_field("name").max_length:
         raise ValueError("the token's name is too long")
     if UNSTORABLE.search(name):
         raise ValueError("the token's name contains a NUL character or an unpaired surrogate")
+    chosen = parse_scopes(scopes)
     token = ApiToken.generate()
     ApiToken.objects.create(
         site=site,
         name=name,
         digest=hash_token(token),
         hint=token[:10],
+        scopes=",".join(chosen),
         can_see_email=can_see_email,
         created_by=created_by,
     )
     return token
+
+
+def revoke_token(site: Site, token_id: int) -> bool:
+    """Stop a token from working at once. False when there was no such live token."""
+    return bool(ApiToken.objects.filter(pk=token_id, site=site, revoked_at=None).update(revoked_at=timezone.now()))
 
 
 def token_for(secret: str) -> ApiToken | None:

@@ -1,4 +1,7 @@
-"""Serves the reader widget: a static file, compressed once, cacheable by any CDN."""
+"""Serves the reader widget: a static file, compressed once, cacheable by any CDN.
+
+The files are the built widget in dist/ (`make widget` builds them from the readable
+source in js/; a test keeps the two in step), never the source itself."""
 
 import gzip
 import hashlib
@@ -10,7 +13,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.views.decorators.http import require_safe
 
-WIDGET_DIR = Path(__file__).resolve().parent / "js"
+WIDGET_DIR = Path(__file__).resolve().parent / "dist"
 SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*\.(js|css|json)$")
 CONTENT_TYPES = {"js": "text/javascript", "css": "text/css", "json": "application/json"}
 
@@ -25,7 +28,7 @@ def _load(name: str) -> tuple[bytes, bytes, str]:
 def serve(request: HttpRequest, name: str) -> HttpResponse:
     if not SAFE_NAME.match(name) or not (WIDGET_DIR / name).is_file():
         raise Http404(name)
-    if settings.DEBUG:  # pick up edits to the widget without a restart
+    if settings.DEBUG:  # pick up a rebuilt widget without a restart
         _load.cache_clear()
     raw, compressed, etag = _load(name)
     if request.headers.get("If-None-Match") == etag:

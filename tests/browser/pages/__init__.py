@@ -19,7 +19,7 @@ from tests.shared_data import SHARED_PAGES
 
 PUBLISHER = "https://publisher.test"
 CORRIGO = "https://corrigo.test"
-# The policy DESIGN.md promises publishers the widget works under, plus Trusted Types,
+# The policy docs/widget.md promises publishers the widget works under, plus Trusted Types,
 # which turns any innerHTML, eval or string-to-code in the widget into a violation.
 STRICT_CSP = (
     f"default-src 'self'; script-src 'self' {CORRIGO}; connect-src {CORRIGO}; style-src 'self'; "
@@ -67,6 +67,10 @@ class FakeWeb:
     # the widget makes on its own timer (3 s and up), whenever that fires.
     offline: bool = False
     held: list = field(default_factory=list)
+    # Paths on Corrigo's origin (e.g. "/widget/ui.js") whose requests wait until the test
+    # calls release_files(): a slow network for the widget's lazy part.
+    slow_files: set[str] = field(default_factory=set)
+    held_files: list = field(default_factory=list)
     posted: list[dict] = field(default_factory=list)
     posted_headers: list[dict] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
@@ -94,6 +98,12 @@ class FakeWeb:
         while self.held:
             route = self.held.pop(0)
             route.abort("internetdisconnected") if fault == "offline" else self._forward(route)
+
+    def release_files(self) -> None:
+        """Let the held file requests through, and any later ones."""
+        self.slow_files.clear()
+        while self.held_files:
+            self._forward(self.held_files.pop(0))
 
     def wait_for_held(self, page, count: int = 1) -> None:
         """Wait (up to 10 s) until `count` report requests are held: a request leaves the page
@@ -129,6 +139,8 @@ class FakeWeb:
         if url.startswith(CORRIGO + "/"):
             if request.method == "POST" and "/api/v1/reports" in url:
                 return self._report(route)
+            if url[len(CORRIGO) :] in self.slow_files:
+                return self.held_files.append(route)
             return self._forward(route)
         return route.abort()
 

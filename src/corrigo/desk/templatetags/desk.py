@@ -27,3 +27,27 @@ def http_url(value) -> str:
 @register.filter
 def count_of(counts: dict, key) -> int:
     return counts.get(key, 0)
+
+
+@register.filter
+def status_label(value) -> str:
+    """A case status as the desk says it ("not_error" is "Not an error")."""
+    from corrigo.reports.models import CaseStatus
+
+    return CaseStatus(value).label if value in CaseStatus.values else str(value)
+
+
+@register.filter
+def hours(value) -> str:
+    """Hours with one decimal, or a dash when there is nothing to measure."""
+    return "—" if value is None else f"{value:,.1f} h"
+
+
+@register.filter
+def share(value) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    return mapping.get(key)
