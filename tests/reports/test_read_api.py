@@ -267,3 +267,13 @@ def test_the_openapi_document_describes_the_api(client):
     assert {"/api/v1/reports", "/api/v1/cases", "/api/v1/cases/{case_id}"} <= set(spec["paths"])
     body = spec["paths"]["/api/v1/reports"]["post"]["requestBody"]["content"]
     assert "client_report_id" in body["application/json"]["schema"]["properties"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/reports", "/api/v1/cases", "/api/v1/cases/1"])
+def test_a_token_without_the_read_scope_is_forbidden_and_says_why(client, site, path):
+    from corrigo.sites.services import create_token
+
+    token = create_token(site, "cms", scopes="publish")
+    response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 403
+    assert response.json() == {"error": {"code": "forbidden", "message": "This token does not have the read scope."}}

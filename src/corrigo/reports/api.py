@@ -11,15 +11,15 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.request import RawPostDataException
 from ninja import Query, Router
-from ninja.security import HttpBearer
 from pydantic import ValidationError as PydanticError
 
 from corrigo.reports.errors import ApiError, ErrorOut, invalid, pydantic_fields
 from corrigo.reports.models import Case, CaseStatus, Report
 from corrigo.reports.schemas import CaseOut, CasePage, CaseWithReports, Receipt, ReportIn, ReportPage
 from corrigo.reports.services import InvalidReport, submit_report
+from corrigo.sites.api_auth import TokenAuth
 from corrigo.sites.models import ApiToken, Site
-from corrigo.sites.services import SITE_KEY, intake_site, origin_allowed_anywhere, token_for
+from corrigo.sites.services import SITE_KEY, intake_site, origin_allowed_anywhere
 from corrigo.sql import UNSTORABLE, row_id
 
 router = Router(tags=["reports"])
@@ -163,11 +163,6 @@ def preflight(request: HttpRequest) -> HttpResponse:
 # ---- read API ---------------------------------------------------------------
 
 
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        return token_for(token)
-
-
 def _site_for(request: HttpRequest, key: str | None) -> Site:
     token: ApiToken = request.auth
     if key is None or key == token.site.key:
@@ -213,7 +208,8 @@ LIMIT_PARAM = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
     auth=TokenAuth(),
     response={200: ReportPage, (400, 401, 403, 404): ErrorOut},
     openapi_extra=_read_errors(
-        forbidden="forbidden: the token is for another site.", not_found="unknown_site: no site with this key."
+        forbidden="forbidden: the token is for another site, or lacks the read scope.",
+        not_found="unknown_site: no site with this key.",
     ),
     summary="List reports, newest first",
 )
@@ -230,7 +226,8 @@ def list_reports(
     auth=TokenAuth(),
     response={200: CasePage, (400, 401, 403, 404): ErrorOut},
     openapi_extra=_read_errors(
-        forbidden="forbidden: the token is for another site.", not_found="unknown_site: no site with this key."
+        forbidden="forbidden: the token is for another site, or lacks the read scope.",
+        not_found="unknown_site: no site with this key.",
     ),
     summary="List cases, newest first",
 )
@@ -252,8 +249,10 @@ def list_cases(
 @router.get(
     "/cases/{case_id}",
     auth=TokenAuth(),
-    response={200: CaseWithReports, (400, 401, 404): ErrorOut},
-    openapi_extra=_read_errors(not_found="not_found: no such case for this token's site."),
+    response={200: CaseWithReports, (400, 401, 403, 404): ErrorOut},
+    openapi_extra=_read_errors(
+        forbidden="forbidden: the token lacks the read scope.", not_found="not_found: no such case for this token's site."
+    ),
     summary="One case with its reports",
 )
 def get_case(request: HttpRequest, case_id: int):
