@@ -3,8 +3,8 @@
 `bench/intake.py --bounds` drives them beside the real intake on the same server:
 
 - POST /bench/validate-only: everything intake does before it writes (read the
-  body, validate it, look up the site, check the origin and the quote) and the same
-  201 answer, but no write at all. Nothing stored: the bound of any design.
+  body, validate it, look up the site, check the origin and the cross-field rules,
+  which submit_report checks first) and the same 201 answer, but no write at all. Nothing stored: the bound of any design.
 - POST /bench/receipt-only: the same, then one INSERT of the raw body into a
   table of its own, committed (with the site's `synchronous` setting) before the
   answer. The bound of a design that acknowledges a receipt and files it under its
@@ -21,7 +21,7 @@ from ninja import NinjaAPI
 from corrigo.reports.api import _read_report
 from corrigo.reports.errors import ApiError
 from corrigo.reports.models import new_report_uid
-from corrigo.reports.schemas import cross_field_errors
+from corrigo.reports.schemas import Receipt, cross_field_errors
 from corrigo.sites.services import intake_site
 from corrigo.sql import execute, write_transaction
 from corrigo.urls import urlpatterns as corrigo_urls
@@ -39,7 +39,7 @@ def _checked(request: HttpRequest):
 
 
 def _received(origin: str | None) -> HttpResponse:
-    response = JsonResponse({"id": new_report_uid(), "status": "received"}, status=201)
+    response = JsonResponse(Receipt(id=new_report_uid(), status="received").model_dump(), status=201)
     response["Vary"] = "Origin"
     if origin:
         response["Access-Control-Allow-Origin"] = origin

@@ -149,7 +149,7 @@ AXES_CLIENT_IP_CALLABLE = "corrigo.desk.auth.no_client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_TEMPLATE = "desk/locked_out.html"
-# That check wants lockouts by address too; Corrigo keeps no addresses (DESIGN.md).
+# That check wants lockouts by address too; Corrigo keeps no addresses (docs/design.md).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 LOGIN_URL = "desk:login"
 LOGIN_REDIRECT_URL = "desk:queue"
@@ -170,7 +170,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# A report body is at most 1 MiB (DESIGN.md); Django refuses larger bodies early.
+# A report body is at most 1 MiB (docs/api.md); Django refuses larger bodies early.
 REPORT_BODY_LIMIT = 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = REPORT_BODY_LIMIT
 

@@ -2,18 +2,22 @@
 
 Django's ORM builds and compiles each query in Python; on the intake path that
 cost more than the database work itself (bench/intake.py). These helpers keep the
-few hand-written statements short and parameterised.
+few hand-written statements short and parameterised, and take the column lists of
+their INSERTs and UPDATEs from the models, so a new column is a change to its model
+only: insert() fills what it is not given as the model would (defaults, auto_now).
 """
 
 import contextlib
 import fcntl
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db.models.fields import NOT_PROVIDED
+from django.utils import timezone
 
 # Lone surrogates cannot be stored as UTF-8 and NUL cannot be stored by PostgreSQL.
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -63,20 +67,179 @@ def execute_many(sql: str, rows: Sequence[Sequence]) -> None:
         cursor.executemany(sql, [_adapted(db, row) for row in rows])
 
 
+_NOW, _CALL, _SAME = range(3)
+
+
+class Columns:
+    """The columns of a model's table as the hot-path SQL writes them, read from the model once.
+
+    Keys are attribute names (`site_id`, not `site`). The primary key is the database's;
+    `auto_now` / `auto_now_add` columns take the `now` of the write, as save() sets them.
+    """
+
+    def __init__(self, model: type[models.Model]):
+        self.model, self.table = model, model._meta.db_table
+        database_made = [f.name for f in model._meta.concrete_fields if f.db_default is not NOT_PROVIDED and not f.has_default()]
+        if database_made:
+            # The ORM sends DEFAULT for these; plain parameters cannot. A Python default= beside it works.
+            raise NotImplementedError(
+                f"{model.__name__}.{', '.join(database_made)}: corrigo.sql needs a default= beside db_default."
+            )
+        self.column = {field.attname: field.column for field in model._meta.concrete_fields}
+        self.fields = {field.attname: field for field in model._meta.concrete_fields if not field.primary_key}
+        self.on_insert = tuple(name for name, field in self.fields.items() if _is_auto(field, on_update=False))
+        self.on_update = tuple(name for name, field in self.fields.items() if _is_auto(field, on_update=True))
+        # How each column is filled when no value is given, worked out once: callables are called
+        # for every row; any other default (None, "" or a constant) is the same for every row.
+        self._plan = tuple(
+            (name, _NOW, None)
+            if name in self.on_insert
+            else (name, _CALL, field.get_default)
+            if field.has_default() and callable(field.default)
+            else (name, _SAME, field.get_default())
+            for name, field in self.fields.items()
+        )
+        self._settable = frozenset(self.fields) - frozenset(self.on_insert)
+        self.position = {name: index for index, name in enumerate(self.fields)}
+        # Columns a write must be given: NOT NULL, no default, no blank (where save() would store "").
+        self.required = frozenset(
+            name
+            for name, field in self.fields.items()
+            if not (field.has_default() or field.null or name in self.on_insert or (field.blank and field.empty_strings_allowed))
+        )
+
+    def quoted(self, names: Iterable[str]) -> str:
+        quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+        return ", ".join(quote(self.column[name]) for name in names)
+
+    def refuse_unknown(self, names: Iterable[str], *, settable: bool = True) -> None:
+        """A name that is not a column, or with `settable` one the database or the model sets, is a TypeError."""
+        if unknown := [name for name in names if name not in (self.fields if settable else self.column)]:
+            if settable and all(name in self.column for name in unknown):
+                raise TypeError(f"{self.model.__name__}.{', '.join(unknown)} is the database's to set.")
+            raise TypeError(f"{self.model.__name__} has no column {', '.join(unknown)} (give attribute names such as site_id).")
+        if settable and (automatic := [name for name in names if name in self.on_insert]):
+            raise TypeError(f"{self.model.__name__}.{', '.join(automatic)} is set by the model (auto_now): pass now= instead.")
+
+    def row(self, values: Mapping, now: datetime) -> list:
+        """Every column in order: the given value, else `now` for auto_now(_add), else the field's default."""
+        if not values.keys() <= self._settable:
+            self.refuse_unknown(values)
+        if missing := self.required - values.keys():
+            raise TypeError(f"{self.model.__name__} needs a value for {', '.join(sorted(missing))}.")
+        return [
+            now if fill == _NOW else values[name] if name in values else default() if fill == _CALL else default
+            for name, fill, default in self._plan
+        ]
+
+
+def _is_auto(field: models.Field, *, on_update: bool) -> bool:
+    return bool(getattr(field, "auto_now", False) or (not on_update and getattr(field, "auto_now_add", False)))
+
+
+@cache
+def columns(model: type[models.Model]) -> Columns:
+    return Columns(model)
+
+
+def values_of(instance: models.Model) -> dict:
+    """The column values of an unsaved model instance, as insert() takes them (its defaults already filled in)."""
+    table = columns(type(instance))
+    return {name: getattr(instance, name) for name in table.fields if name not in table.on_insert}
+
+
+# The statements are cached per model and column names, not per database: a process writes to
+# one default database, and looking the connection up costs more than the rest of a call.
 @lru_cache(maxsize=64)
-def _insert_sql(table: str, columns: tuple[str, ...], vendor: str, returning: bool) -> str:
+def _insert_sql(model: type[models.Model], returning: tuple[str, ...], conflict: tuple) -> str:
+    table = columns(model)
+    table.refuse_unknown(returning, settable=False)
+    sql = f"INSERT INTO {table.table} ({table.quoted(table.fields)}) VALUES ({', '.join(['%s'] * len(table.fields))})"
+    if conflict:
+        unique, update = conflict
+        table.refuse_unknown(unique, settable=False)
+        table.refuse_unknown(dict(update))
+        quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+        # On conflict the row is updated, so its auto_now columns take the new row's time, as save() would.
+        assignments = [*update, *((name, f"excluded.{quote(table.column[name])}") for name in table.on_update)]
+        sql += f" ON CONFLICT ({table.quoted(unique)}) DO UPDATE SET " + ", ".join(
+            f"{quote(table.column[name])} = {expression}" for name, expression in assignments
+        )
+    return sql + f" RETURNING {table.quoted(returning)}" if returning else sql
+
+
+def insert(
+    model: type[models.Model], values: Mapping, *, now: datetime | None = None, returning: tuple[str, ...] = ()
+) -> tuple | None:
+    """INSERT one row of `model`: every column, those not in `values` as the model fills them.
+
+    Callable defaults are called and auto_now(_add) columns take `now` (the time of the
+    write, so one transaction can give all its rows the same one). A key that is not a
+    column, or a missing column the model cannot fill, is refused before anything is sent.
+    Answers the `returning` columns of the new row; only the id is asked of the database
+    (RETURNING), the rest were filled here.
+    """
+    table = columns(model)
+    row = table.row(values, now or timezone.now())
+    from_database = tuple(name for name in returning if name not in table.position)
+    sql = _insert_sql(model, from_database, ())
+    if not from_database:
+        execute(sql, row)
+        return tuple(row[table.position[name]] for name in returning) if returning else None
+    answer = iter(fetchone(sql, row))
+    return tuple(row[table.position[name]] if name in table.position else next(answer) for name in returning)
+
+
+def upsert(
+    model: type[models.Model],
+    values: Mapping,
+    *,
+    unique: tuple[str, ...],
+    update: Mapping[str, str],
+    returning: tuple[str, ...],
+    now: datetime | None = None,
+) -> tuple:
+    """insert(), or on a conflict on the `unique` columns an UPDATE of the row already there.
+
+    `update` maps a column to the SQL expression it takes on conflict (`excluded.<column>`
+    is the value just offered); auto_now columns take the new time as well.
+    """
+    row = columns(model).row(values, now or timezone.now())
+    sql = _insert_sql(model, returning, (unique, tuple(update.items())))
+    return fetchone(sql, row)
+
+
+@lru_cache(maxsize=64)
+def _update_sql(model: type[models.Model], names: tuple[str, ...]) -> str:
+    table = columns(model)
+    table.refuse_unknown(names)
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    sql = f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
-    return sql + " RETURNING id" if returning else sql
+    assigned = ", ".join(f"{quote(table.column[name])} = %s" for name in (*names, *table.on_update))
+    return f"UPDATE {table.table} SET {assigned} WHERE {quote(model._meta.pk.column)} = %s"
 
 
-def insert(model, values: dict, *, returning: bool = False) -> int | None:
-    """INSERT one row of `model` from {column: value}; its id when `returning`."""
-    sql = _insert_sql(model._meta.db_table, tuple(values), connection.vendor, returning)
-    if not returning:
-        execute(sql, list(values.values()))
-        return None
-    return fetchone(sql, list(values.values()))[0]
+def update(model: type[models.Model], pk: int, values: Mapping, *, now: datetime | None = None) -> None:
+    """UPDATE the given columns of one row of `model`, and its auto_now columns to `now`, as save() would."""
+    sql = _update_sql(model, tuple(values))
+    execute(sql, [*values.values(), *[now or timezone.now()] * len(columns(model).on_update), pk])
+
+
+def update_each(model: type[models.Model], rows: Sequence[tuple[int, Mapping]], *, now: datetime | None = None) -> None:
+    """update() for many rows that set the same columns: one prepared statement (executemany).
+
+    Call it inside a transaction (see execute_many).
+    """
+    if not rows:
+        return
+    names = tuple(rows[0][1])
+    sql = _update_sql(model, names)
+    auto = [now or timezone.now()] * len(columns(model).on_update)
+    params = []
+    for pk, values in rows:
+        if tuple(values) != names:
+            raise TypeError(f"update_each sets the same columns on every row: {names}, not {tuple(values)}.")
+        params.append([*values.values(), *auto, pk])
+    execute_many(sql, params)
 
 
 _lock_files: dict[str, int] = {}

@@ -1,4 +1,4 @@
-"""POST /api/v1/reports: every field rule, the answers, and hostile input (DESIGN.md, Report API v1)."""
+"""POST /api/v1/reports: every field rule, the answers, and hostile input (docs/api.md, sending a report)."""
 
 import json
 import threading
@@ -422,3 +422,58 @@ def test_versions_are_deduplicated_by_text(client, site):
     post(client, payload("Augest"))
     post(client, payload("340 islanders"))
     assert ArticleVersion.objects.count() == 1
+
+
+# ---- the cross-field rules hold for every caller of the service --------------
+
+
+def submit_directly(site, body):
+    """Call the intake service as the desk, the demo or a CLI would: past the API view."""
+    from corrigo.reports.schemas import ReportIn
+    from corrigo.reports.services import submit_report
+
+    return submit_report(site, ReportIn.model_validate(body))
+
+
+def assert_nothing_stored():
+    from corrigo.articles.models import Article, ArticleVersion
+
+    assert (Article.objects.count(), ArticleVersion.objects.count(), Case.objects.count(), Report.objects.count()) == (0, 0, 0, 0)
+
+
+def without_article_text():
+    body = payload()
+    del body["article_text"]
+    return body
+
+
+def with_wrong_exact():
+    body = payload()
+    body["quote"]["exact"] = "August"  # the same length as the "Augest" at start:end
+    return body
+
+
+def without_quote_or_comment():
+    return {"site": "courier", "url": "https://news.example.org/a", "client_report_id": "general-0003"}
+
+
+# Each rule, and the field an author is told to fix (the keys of the API's error.fields).
+RULE_BREAKERS = [(without_article_text, "article_text"), (with_wrong_exact, "quote.exact"), (without_quote_or_comment, "comment")]
+
+
+@pytest.mark.parametrize("body,field", RULE_BREAKERS, ids=["quote-without-text", "exact-not-in-text", "no-quote-no-comment"])
+def test_the_service_refuses_a_report_that_breaks_a_cross_field_rule(site, body, field):
+    from corrigo.reports.services import InvalidReport
+
+    with pytest.raises(InvalidReport) as refused:
+        submit_directly(site, body())
+    assert set(refused.value.fields) == {field}
+    assert str(refused.value) == refused.value.fields[field]
+    assert_nothing_stored()
+
+
+@pytest.mark.parametrize("body,field", RULE_BREAKERS, ids=["quote-without-text", "exact-not-in-text", "no-quote-no-comment"])
+def test_the_api_answers_the_services_refusal_as_a_400_on_the_same_field(client, site, body, field):
+    error = assert_error(post(client, body()), 400, "invalid")
+    assert error["fields"] == {field: error["message"]}
+    assert_nothing_stored()

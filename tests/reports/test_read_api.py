@@ -184,8 +184,96 @@ def test_a_missing_case_is_404_or_400(client, site, token, case_id):
     assert "error" in response.json()
 
 
+def test_answers_keep_their_documented_keys_in_order(client, site):
+    token = create_token(site, can_see_email=True)
+    submit(client, exact="Augest", email="reader@example.org")
+    report = get(client, "/api/v1/reports", token).json()["reports"][0]
+    assert list(report) == [
+        "id",
+        "created_at",
+        "url",
+        "canonical_url",
+        "article_id",
+        "quote",
+        "suggestion",
+        "comment",
+        "category",
+        "language",
+        "case_id",
+        "email",
+    ]
+    assert list(report["quote"]) == ["exact", "prefix", "suffix", "start", "end"]
+    case = get(client, f"/api/v1/cases/{report['case_id']}", token).json()
+    assert list(case) == [
+        "id",
+        "status",
+        "category",
+        "created_at",
+        "updated_at",
+        "article",
+        "quote",
+        "report_count",
+        "anchor",
+        "assignee",
+        "resolved_at",
+        "duplicate_of",
+        "reports",
+    ]
+    assert list(case["article"]) == ["id", "url", "title"]
+    assert list(case["anchor"]) == ["status", "start", "end", "version_id", "checked_at"]
+    assert case["reports"] == [report]
+
+
+def test_stored_values_are_answered_as_stored(client, site, token):
+    """Timestamps in Python's isoformat (microseconds and offset kept), empty texts as null, renamed columns by their API name."""
+    uid = submit(client, exact="Augest", article_id="cms-7", canonical_url="https://news.example.org/c")
+    stored = Report.objects.select_related("case").get(uid=uid)
+    report = get(client, "/api/v1/reports", token).json()["reports"][0]
+    assert report["created_at"] == stored.created_at.isoformat()
+    assert (report["id"], report["article_id"], report["canonical_url"]) == (uid, "cms-7", "https://news.example.org/c")
+    assert (report["language"], report["comment"]) == (None, "")
+    case = get(client, "/api/v1/cases", token).json()["cases"][0]
+    assert (case["created_at"], case["updated_at"]) == (stored.case.created_at.isoformat(), stored.case.updated_at.isoformat())
+    assert case["anchor"]["checked_at"] == stored.case.anchor_checked_at.isoformat()
+    assert case["anchor"]["version_id"] == stored.case.anchor_version_id
+
+
+def test_a_case_without_quote_or_anchor_answers_null_for_both(client, site, token):
+    submit(client, quote=None, article_text=None, comment="The headline is wrong.")
+    case = get(client, "/api/v1/cases", token).json()["cases"][0]
+    assert (case["quote"], case["anchor"], case["category"]) == (None, None, "typo")
+
+
+def test_the_answer_is_the_schema_reading_the_case(client, site, token):
+    """No view code builds an answer: the schema reads the objects, so a new key is one line in it."""
+    from corrigo.reports.schemas import CaseWithReports
+
+    submit(client, exact="Augest", email="reader@example.org")
+    submit(client, exact="Augest to")
+    case = Case.objects.select_related("article", "assignee").get()
+    assert get(client, f"/api/v1/cases/{case.pk}", token).json() == CaseWithReports.model_validate(case).model_dump()
+
+
+def test_a_case_sent_elsewhere_has_the_read_apis_shape(client, site, token):
+    from corrigo.reports.api import case_json
+
+    submit(client, exact="Augest")
+    case = Case.objects.select_related("article", "assignee").get()
+    assert case_json(case) == get(client, "/api/v1/cases", token).json()["cases"][0]
+
+
 def test_the_openapi_document_describes_the_api(client):
     spec = client.get("/api/v1/openapi.json").json()
     assert {"/api/v1/reports", "/api/v1/cases", "/api/v1/cases/{case_id}"} <= set(spec["paths"])
     body = spec["paths"]["/api/v1/reports"]["post"]["requestBody"]["content"]
     assert "client_report_id" in body["application/json"]["schema"]["properties"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/reports", "/api/v1/cases", "/api/v1/cases/1"])
+def test_a_token_without_the_read_scope_is_forbidden_and_says_why(client, site, path):
+    from corrigo.sites.services import create_token
+
+    token = create_token(site, "cms", scopes="publish")
+    response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 403
+    assert response.json() == {"error": {"code": "forbidden", "message": "This token does not have the read scope."}}

@@ -36,6 +36,16 @@ def test_fixed_typo_shows_as_looks_fixed(client, site):
     assert case.anchor_checked_at == later.created_at
 
 
+def test_re_anchoring_a_case_is_an_update_of_it(client, site):
+    """An integrator who syncs cases by updated_at learns that one looks fixed."""
+    first = report(client, "Augest", V1)
+    later = report(client, "340 islanders", V2)  # files a new case; re-anchors the first
+    case = Case.objects.get(pk=first.case_id)
+    assert case.report_count == 1
+    assert case.created_at == first.created_at
+    assert case.updated_at == later.created_at
+
+
 def test_untouched_passage_moves_with_the_text(client, site):
     first = report(client, "340 islanders", V1)
     report(client, "Ana Lind", V2)

@@ -37,7 +37,7 @@ class Article(models.Model):
 
 
 class ArticleVersion(models.Model):
-    """A distinct article text (the text model of DESIGN.md), stored once per article."""
+    """A distinct article text (docs/text-model.md), stored once per article."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
     text = models.TextField()

@@ -1,13 +1,14 @@
 """Finding an article from what a page says about itself, and recording its texts.
 
-Both run on every report, so they are plain SQL (see corrigo.sql).
+Both run on every report, so they are plain SQL, its columns taken from the models
+(see corrigo.sql).
 """
 
 import hashlib
 from datetime import datetime
 
 from corrigo.articles.models import Article, ArticleVersion
-from corrigo.sql import execute, fetchone, insert
+from corrigo.sql import fetchone, insert, update, upsert
 
 
 def identity(url: str, canonical_url: str = "", external_id: str = "") -> str:
@@ -20,20 +21,25 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# On a second sight of an article its title is replaced only by a non-empty one.
+KEEP_TITLE = {"title": f"CASE WHEN excluded.title = '' THEN {Article._meta.db_table}.title ELSE excluded.title END"}
+
+
 def upsert_article(
     site_id: int, *, url: str, canonical_url: str, external_id: str, title: str, now: datetime
 ) -> tuple[int, int | None]:
     """The article's id and latest version's id, created on first sight; a non-empty title replaces the stored one."""
-    table = Article._meta.db_table
-    row = fetchone(
-        f"INSERT INTO {table} (site_id, identity, url, canonical_url, external_id, title, created_at, updated_at)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
-        " ON CONFLICT (site_id, identity) DO UPDATE SET updated_at = excluded.updated_at,"
-        f" title = CASE WHEN excluded.title = '' THEN {table}.title ELSE excluded.title END"
-        " RETURNING id, latest_version_id",
-        [site_id, identity(url, canonical_url, external_id), url, canonical_url, external_id, title, now, now],
+    values = {
+        "site_id": site_id,
+        "identity": identity(url, canonical_url, external_id),
+        "url": url,
+        "canonical_url": canonical_url,
+        "external_id": external_id,
+        "title": title,
+    }
+    return upsert(
+        Article, values, unique=("site_id", "identity"), update=KEEP_TITLE, returning=("id", "latest_version_id"), now=now
     )
-    return row[0], row[1]
 
 
 def record_version(article_id: int, text: str, now: datetime) -> tuple[int, bool]:
@@ -49,7 +55,8 @@ def record_version(article_id: int, text: str, now: datetime) -> tuple[int, bool
     )
     if row is not None:
         return row[0], False
-    values = {"article_id": article_id, "text": text, "text_hash": digest, "created_at": now}
-    version_id = insert(ArticleVersion, values, returning=True)
-    execute(f"UPDATE {Article._meta.db_table} SET latest_version_id = %s WHERE id = %s", [version_id, article_id])
+    (version_id,) = insert(
+        ArticleVersion, {"article_id": article_id, "text": text, "text_hash": digest}, now=now, returning=("id",)
+    )
+    update(Article, article_id, {"latest_version_id": version_id}, now=now)
     return version_id, True

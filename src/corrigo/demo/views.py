@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 from corrigo.sites.models import Site
 
 DEMO_SITE = "demo"
-# The demo page holds itself to the strict policy DESIGN.md promises publishers.
+# The demo page holds itself to the strict policy docs/widget.md promises publishers.
 DEMO_CSP = "default-src 'self'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:"
 
 

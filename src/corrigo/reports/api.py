@@ -1,23 +1,25 @@
-"""Report API v1: the public intake and the token-guarded read endpoints."""
+"""Report API v1 (docs/api.md): the public intake and the token-guarded read endpoints.
+
+The views translate HTTP to the services and back; what each answer holds is declared
+once, in corrigo.reports.schemas.
+"""
 
 import json
-from typing import Annotated, Literal
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.request import RawPostDataException
-from ninja import Field, Query, Router, Schema
-from ninja.security import HttpBearer
-from pydantic import ConfigDict, WithJsonSchema
+from ninja import Query, Router
 from pydantic import ValidationError as PydanticError
 
 from corrigo.reports.errors import ApiError, ErrorOut, invalid, pydantic_fields
-from corrigo.reports.models import AnchorStatus, Case, CaseStatus, Category, Report
-from corrigo.reports.schemas import ReportIn, cross_field_errors
-from corrigo.reports.services import submit_report
+from corrigo.reports.models import Case, CaseStatus, Report
+from corrigo.reports.schemas import CaseOut, CasePage, CaseWithReports, Receipt, ReportIn, ReportPage
+from corrigo.reports.services import InvalidReport, submit_report
+from corrigo.sites.api_auth import TokenAuth
 from corrigo.sites.models import ApiToken, Site
-from corrigo.sites.services import SITE_KEY, intake_site, origin_allowed_anywhere, token_for
+from corrigo.sites.services import SITE_KEY, intake_site, origin_allowed_anywhere
 from corrigo.sql import UNSTORABLE, row_id
 
 router = Router(tags=["reports"])
@@ -96,11 +98,6 @@ def _inlined(schema: dict) -> dict:
     return inline(schema)
 
 
-class Receipt(Schema):
-    id: str
-    status: Literal["received"]
-
-
 REPORT_BODY_SCHEMA = {
     "requestBody": {
         "required": True,
@@ -138,16 +135,17 @@ def submit(request: HttpRequest) -> HttpResponse:
             raise ApiError(404, "unknown_site", f"There is no site {report.site!r}.")
         if origin is not None and not entry.allows(origin):
             raise ApiError(403, "origin_not_allowed", "This page's origin may not send reports for this site.")
-        if errors := cross_field_errors(report):
-            raise invalid(next(iter(errors.values())), errors)
-        submission = submit_report(entry.site, report)
+        try:
+            submission = submit_report(entry.site, report)
+        except InvalidReport as exc:
+            raise invalid(str(exc), exc.fields) from None
     except ApiError as exc:
         # CORS for allowed origins only (issue 2): a page the site does not trust learns
         # nothing, not even why it was refused.
         readable = origin is not None and exc.code != "origin_not_allowed" and origin_allowed_anywhere(origin)
         return _cors(exc.response(), origin if readable else None)
-    body = {"id": submission.uid, "status": "received"}
-    return _cors(JsonResponse(body, status=201 if submission.created else 200), origin)
+    receipt = Receipt(id=submission.uid, status="received")
+    return _cors(JsonResponse(receipt.model_dump(), status=201 if submission.created else 200), origin)
 
 
 @router.api_operation(["OPTIONS"], "/reports", auth=None, include_in_schema=False)
@@ -163,11 +161,6 @@ def preflight(request: HttpRequest) -> HttpResponse:
 
 
 # ---- read API ---------------------------------------------------------------
-
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        return token_for(token)
 
 
 def _site_for(request: HttpRequest, key: str | None) -> Site:
@@ -189,82 +182,6 @@ def _page(queryset, cursor: str | None, limit: int) -> tuple[list, str | None]:
     return rows[:limit], next_cursor
 
 
-# What the read endpoints answer, for the OpenAPI document; ninja checks each answer against it.
-Timestamp = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
-
-
-class Out(Schema):
-    # A key the code adds to an answer without adding it here fails the API tests, rather
-    # than vanishing from the answer unnoticed.
-    model_config = ConfigDict(extra="forbid")
-
-
-class QuoteOut(Out):
-    exact: str
-    prefix: str
-    suffix: str
-    start: int
-    end: int
-
-
-class ReportOut(Out):
-    id: str
-    created_at: Timestamp
-    url: str
-    canonical_url: str | None
-    article_id: str | None
-    quote: QuoteOut | None
-    suggestion: str
-    comment: str
-    category: Literal[tuple(Category.values)] | None
-    language: str | None
-    case_id: int
-    email: str | None = Field(None, description="Only for tokens allowed to see reporters' addresses.")
-
-
-class ArticleOut(Out):
-    id: int
-    url: str
-    title: str
-
-
-class AnchorOut(Out):
-    status: Literal[tuple(AnchorStatus.values)]
-    start: int | None
-    end: int | None
-    version_id: int | None
-    checked_at: Timestamp | None
-
-
-class CaseOut(Out):
-    id: int
-    status: Literal[tuple(CaseStatus.values)]
-    category: Literal[tuple(Category.values)] | None
-    created_at: Timestamp
-    updated_at: Timestamp
-    article: ArticleOut
-    quote: QuoteOut | None
-    report_count: int
-    anchor: AnchorOut | None
-    assignee: str | None
-    resolved_at: Timestamp | None
-    duplicate_of: int | None
-
-
-class CaseWithReports(CaseOut):
-    reports: list[ReportOut]
-
-
-class ReportPage(Out):
-    reports: list[ReportOut]
-    next: str | None = Field(description="Pass as cursor for the next page; null on the last.")
-
-
-class CasePage(Out):
-    cases: list[CaseOut]
-    next: str | None = Field(description="Pass as cursor for the next page; null on the last.")
-
-
 def _read_errors(*, forbidden: str | None = None, not_found: str) -> dict:
     """The read endpoints' error answers, described for the OpenAPI document."""
     described = {
@@ -276,55 +193,9 @@ def _read_errors(*, forbidden: str | None = None, not_found: str) -> dict:
     return {"responses": {status: {"description": text} for status, text in described.items() if text}}
 
 
-def _quote(obj: Report | Case) -> dict | None:
-    if not obj.has_quote:
-        return None
-    return {"exact": obj.exact, "prefix": obj.prefix, "suffix": obj.suffix, "start": obj.start, "end": obj.end}
-
-
-def report_json(report: Report, *, with_email: bool) -> dict:
-    data = {
-        "id": report.uid,
-        "created_at": report.created_at.isoformat(),
-        "url": report.url,
-        "canonical_url": report.canonical_url or None,
-        "article_id": report.article_external_id or None,
-        "quote": _quote(report),
-        "suggestion": report.suggestion,
-        "comment": report.comment,
-        "category": report.category or None,
-        "language": report.language or None,
-        "case_id": report.case_id,
-    }
-    if with_email:
-        data["email"] = report.email or None
-    return data
-
-
 def case_json(case: Case) -> dict:
-    anchor = None
-    if case.anchor_status:
-        anchor = {
-            "status": case.anchor_status,
-            "start": case.anchor_start,
-            "end": case.anchor_end,
-            "version_id": case.anchor_version_id,
-            "checked_at": case.anchor_checked_at.isoformat() if case.anchor_checked_at else None,
-        }
-    return {
-        "id": case.pk,
-        "status": case.status,
-        "category": case.category or None,
-        "created_at": case.created_at.isoformat(),
-        "updated_at": case.updated_at.isoformat(),
-        "article": {"id": case.article_id, "url": case.article.url, "title": case.article.title},
-        "quote": _quote(case),
-        "report_count": case.report_count,
-        "anchor": anchor,
-        "assignee": case.assignee.get_username() if case.assignee_id else None,
-        "resolved_at": case.resolved_at.isoformat() if case.resolved_at else None,
-        "duplicate_of": case.duplicate_of_id,
-    }
+    """A case in the read API's shape (CaseOut), for other parts that send cases out (webhooks)."""
+    return CaseOut.model_validate(case).model_dump()
 
 
 SITE_PARAM = Query(None, description="A site key; the token's own site when absent. Another site's key answers 403.")
@@ -336,9 +207,9 @@ LIMIT_PARAM = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
     "/reports",
     auth=TokenAuth(),
     response={200: ReportPage, (400, 401, 403, 404): ErrorOut},
-    exclude_unset=True,
     openapi_extra=_read_errors(
-        forbidden="forbidden: the token is for another site.", not_found="unknown_site: no site with this key."
+        forbidden="forbidden: the token is for another site, or lacks the read scope.",
+        not_found="unknown_site: no site with this key.",
     ),
     summary="List reports, newest first",
 )
@@ -347,8 +218,7 @@ def list_reports(
 ):
     the_site = _site_for(request, site)
     rows, next_cursor = _page(Report.objects.filter(site=the_site), cursor, limit)
-    with_email = request.auth.can_see_email
-    return {"reports": [report_json(r, with_email=with_email) for r in rows], "next": next_cursor}
+    return {"reports": rows, "next": next_cursor}
 
 
 @router.get(
@@ -356,7 +226,8 @@ def list_reports(
     auth=TokenAuth(),
     response={200: CasePage, (400, 401, 403, 404): ErrorOut},
     openapi_extra=_read_errors(
-        forbidden="forbidden: the token is for another site.", not_found="unknown_site: no site with this key."
+        forbidden="forbidden: the token is for another site, or lacks the read scope.",
+        not_found="unknown_site: no site with this key.",
     ),
     summary="List cases, newest first",
 )
@@ -372,15 +243,16 @@ def list_cases(
     if status is not None:
         cases = cases.filter(status=status)
     rows, next_cursor = _page(cases, cursor, limit)
-    return {"cases": [case_json(c) for c in rows], "next": next_cursor}
+    return {"cases": rows, "next": next_cursor}
 
 
 @router.get(
     "/cases/{case_id}",
     auth=TokenAuth(),
-    response={200: CaseWithReports, (400, 401, 404): ErrorOut},
-    exclude_unset=True,
-    openapi_extra=_read_errors(not_found="not_found: no such case for this token's site."),
+    response={200: CaseWithReports, (400, 401, 403, 404): ErrorOut},
+    openapi_extra=_read_errors(
+        forbidden="forbidden: the token lacks the read scope.", not_found="not_found: no such case for this token's site."
+    ),
     summary="One case with its reports",
 )
 def get_case(request: HttpRequest, case_id: int):
@@ -389,7 +261,4 @@ def get_case(request: HttpRequest, case_id: int):
         case = Case.objects.select_related("article", "assignee").filter(pk=case_id, site=request.auth.site).first()
     if case is None:
         raise ApiError(404, "not_found", "No such case for this token's site.")
-    with_email = request.auth.can_see_email
-    data = case_json(case)
-    data["reports"] = [report_json(r, with_email=with_email) for r in case.reports.order_by("pk")]
-    return data
+    return case

@@ -1,10 +1,10 @@
-"""API errors as DESIGN.md shapes them: {"error": {"code", "message", "fields"?}}."""
+"""API errors in the one shape docs/api.md gives them: {"error": {"code", "message", "fields"?}}."""
 
 from collections.abc import Iterable, Mapping
 
 from django.http import JsonResponse
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_serializer
 
 
 class ErrorBody(Schema):
@@ -13,6 +13,13 @@ class ErrorBody(Schema):
     code: str = Field(min_length=1, description="Stable and machine-readable: invalid, unknown_site, unauthorized, …")
     message: str = Field(min_length=1, description="For people; may change.")
     fields: dict[str, str] = Field(default_factory=dict, description="Only for invalid: what is wrong with each offending field.")
+
+    @model_serializer(mode="wrap")
+    def _fields_only_when_some(self, handler):  # no return annotation: the document keeps the fields above
+        body = handler(self)
+        if not body.get("fields"):
+            body.pop("fields", None)
+        return body
 
 
 class ErrorOut(Schema):
@@ -24,10 +31,8 @@ class ErrorOut(Schema):
 
 
 def error_response(status: int, code: str, message: str, fields: Mapping[str, str] | None = None) -> JsonResponse:
-    body: dict = {"code": code, "message": message}
-    if fields:
-        body["fields"] = dict(fields)
-    return JsonResponse({"error": body}, status=status)
+    body = ErrorBody(code=code, message=message, fields=dict(fields or {}))
+    return JsonResponse(ErrorOut(error=body).model_dump(), status=status)
 
 
 class ApiError(Exception):

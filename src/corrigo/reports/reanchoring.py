@@ -2,16 +2,18 @@
 
 corrigo.anchoring does the finding (pure Python); this module decides which cases
 to look for, in which text, and stores the answer on the case (status, span,
-version, when), where the desk and the read API show it.
+version, when), where the desk and the read API show it. Storing it updates the
+case, so its updated_at moves too.
 """
 
 from datetime import datetime
 
 from corrigo.anchoring import TextQuote, reanchor
 from corrigo.reports.models import AnchorStatus, Case, CaseStatus
-from corrigo.sql import execute_many
+from corrigo.sql import update_each
 
-ANCHOR_FIELDS = ["anchor_status", "anchor_start", "anchor_end", "anchor_version", "anchor_checked_at"]
+# What re-anchoring changes on a case, and all it changes.
+ANCHOR_COLUMNS = ("anchor_status", "anchor_start", "anchor_end", "anchor_version_id", "anchor_checked_at")
 
 
 def anchor_case(case: Case, version_id: int, text: str, now: datetime) -> None:
@@ -33,16 +35,12 @@ def reanchor_open_cases(article_id: int, version_id: int, text: str, now: dateti
     """Anchor every open case of the article in its new text; how many there were."""
     cases = list(
         Case.objects.filter(article_id=article_id, status=CaseStatus.OPEN, start__isnull=False).only(
-            "pk", "version_id", "exact", "prefix", "suffix", "start", "end", *ANCHOR_FIELDS
+            "pk", "version_id", "exact", "prefix", "suffix", "start", "end", *ANCHOR_COLUMNS
         )
     )
     for case in cases:
         anchor_case(case, version_id, text, now)
     # One prepared UPDATE for all of them: bulk_update builds a CASE expression per field
     # and row in Python, which took longer than the re-anchoring itself (bench/README.md).
-    execute_many(
-        f"UPDATE {Case._meta.db_table} SET anchor_status = %s, anchor_start = %s, anchor_end = %s,"
-        " anchor_version_id = %s, anchor_checked_at = %s WHERE id = %s",
-        [(c.anchor_status, c.anchor_start, c.anchor_end, c.anchor_version_id, c.anchor_checked_at, c.pk) for c in cases],
-    )
+    update_each(Case, [(case.pk, {name: getattr(case, name) for name in ANCHOR_COLUMNS}) for case in cases], now=now)
     return len(cases)

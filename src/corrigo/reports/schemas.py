@@ -1,13 +1,33 @@
-"""The Report API's input schema (DESIGN.md, "Report API v1"): validation at the edge."""
+"""The Report API's schemas (docs/api.md): what a report may be, and the shape of every answer.
 
-from typing import Annotated, Literal
+Input is validated here, at the edge. Each answer is declared once, as a schema that
+reads the model objects (plain attributes by name, the rest through ninja resolvers),
+so a new key in an answer is one line in its schema and the OpenAPI document follows.
+"""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from ninja import Schema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from corrigo.anchoring import CONTEXT_LENGTH
 from corrigo.lib.urls import InvalidURL, canonical_url
+from corrigo.reports.models import AnchorStatus, Case, CaseStatus, Category, Report
 
 MAX_EXACT = 1000
 MAX_ARTICLE_TEXT = 200_000
@@ -97,3 +117,154 @@ def cross_field_errors(report: ReportIn) -> dict[str, str]:
     if report.article_text[report.quote.start : report.quote.end] != report.quote.exact:
         return {"quote.exact": "quote.exact does not match article_text[start:end]."}
     return {}
+
+
+# ---- answers ------------------------------------------------------------------
+
+
+def _isoformat(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _blank_is_null(value: Any) -> Any:
+    return None if value == "" else value
+
+
+# Stored as datetimes, answered as Python's isoformat (microseconds and +00:00 kept).
+Timestamp = Annotated[str, BeforeValidator(_isoformat), WithJsonSchema({"type": "string", "format": "date-time"})]
+# Stored as "" when absent, answered as null.
+BlankIsNull = BeforeValidator(_blank_is_null)
+CategoryOut = Annotated[Literal[tuple(Category.values)] | None, BlankIsNull]
+TextOrNull = Annotated[str | None, BlankIsNull]
+
+
+class Out(Schema):
+    """An answer, read from model objects; it has the declared keys and no others (the OpenAPI document says so)."""
+
+    model_config = ConfigDict(json_schema_extra={"additionalProperties": False})
+
+
+def _quote_of(obj: Report | Case) -> Report | Case | None:
+    return obj if obj.has_quote else None
+
+
+class QuoteOut(Out):
+    exact: str
+    prefix: str
+    suffix: str
+    start: int
+    end: int
+
+
+def _sees_email(context: dict | None) -> bool:
+    """Whether the API token of the request (ninja puts it in the context) may see reporters' addresses."""
+    request = (context or {}).get("request")
+    return bool(getattr(getattr(request, "auth", None), "can_see_email", False))
+
+
+class ReportOut(Out):
+    id: str = Field(validation_alias="uid")
+    created_at: Timestamp
+    url: str
+    canonical_url: TextOrNull
+    # The CMS's id of the article, not Report.article_id (our own article's id).
+    article_id: TextOrNull = Field(validation_alias="article_external_id")
+    quote: QuoteOut | None
+    suggestion: str
+    comment: str
+    category: CategoryOut
+    language: TextOrNull
+    case_id: int
+    email: TextOrNull = Field(None, description="Only for tokens allowed to see reporters' addresses.")
+
+    _shows_email: bool = PrivateAttr(default=False)
+
+    resolve_quote = staticmethod(_quote_of)
+
+    @staticmethod
+    def resolve_email(report: Report, context: dict | None) -> str | None:
+        return report.email if _sees_email(context) else None
+
+    @model_validator(mode="after")
+    def _for_the_token(self, info: ValidationInfo) -> "ReportOut":
+        self._shows_email = _sees_email(info.context)
+        return self
+
+    @model_serializer(mode="wrap")
+    def _email_only_if_allowed(self, handler):  # no return annotation: the document keeps the fields above
+        answer = handler(self)
+        if not self._shows_email:
+            answer.pop("email", None)
+        return answer
+
+
+class ArticleOut(Out):
+    id: int
+    url: str
+    title: str
+
+
+class AnchorOut(Out):
+    """Where the case's passage was last found, in the article's latest text."""
+
+    # Read from the case's anchor_* columns.
+
+    status: Literal[tuple(AnchorStatus.values)] = Field(validation_alias="anchor_status")
+    start: int | None = Field(validation_alias="anchor_start")
+    end: int | None = Field(validation_alias="anchor_end")
+    version_id: int | None = Field(validation_alias="anchor_version_id")
+    checked_at: Timestamp | None = Field(validation_alias="anchor_checked_at")
+
+
+class CaseOut(Out):
+    id: int
+    status: Literal[tuple(CaseStatus.values)]
+    category: CategoryOut
+    created_at: Timestamp
+    updated_at: Timestamp
+    article: ArticleOut
+    quote: QuoteOut | None
+    report_count: int
+    anchor: AnchorOut | None
+    assignee: str | None
+    resolved_at: Timestamp | None
+    duplicate_of: int | None = Field(validation_alias="duplicate_of_id")
+
+    resolve_quote = staticmethod(_quote_of)
+
+    @staticmethod
+    def resolve_anchor(case: Case) -> Case | None:
+        return case if case.anchor_status else None
+
+    @staticmethod
+    def resolve_assignee(case: Case) -> str | None:
+        return case.assignee.get_username() if case.assignee_id else None
+
+
+class CaseWithReports(CaseOut):
+    reports: list[ReportOut]
+
+    @staticmethod
+    def resolve_reports(case: Case):
+        return case.reports.order_by("pk")
+
+
+NEXT_PAGE = "Pass as cursor for the next page; null on the last."
+
+
+class ReportPage(Out):
+    reports: list[ReportOut]
+    next: str | None = Field(description=NEXT_PAGE)
+
+
+class CasePage(Out):
+    cases: list[CaseOut]
+    next: str | None = Field(description=NEXT_PAGE)
+
+
+# What intake answers: built from values, not read from objects, so a plain pydantic model (the cheaper).
+class Receipt(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    status: Literal["received"]

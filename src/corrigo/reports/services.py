@@ -3,8 +3,8 @@
 Intake is the one hot path of Corrigo (every reader's report, in bursts when a
 story spreads), so its writes are a handful of plain SQL statements rather than
 ORM calls: bench/intake.py measured the ORM version at a tenth of the budget.
-The SQL is portable between SQLite (3.35+) and PostgreSQL; see
-docs/decisions/0006-intake-sql.md.
+The SQL is portable between SQLite (3.35+) and PostgreSQL, and its columns come
+from the models (corrigo.sql); see docs/decisions/0006-intake-sql.md.
 """
 
 from dataclasses import dataclass
@@ -19,12 +19,12 @@ from corrigo.articles.models import ArticleVersion
 from corrigo.articles.services import record_version, upsert_article
 from corrigo.notify.events import emit
 from corrigo.notify.models import EventType
-from corrigo.reports.models import Case, CaseStatus, Category, Report, new_report_uid
+from corrigo.reports.models import Case, CaseStatus, Category, Report
 from corrigo.reports.priority import case_priority
 from corrigo.reports.reanchoring import anchor_case, reanchor_open_cases
-from corrigo.reports.schemas import ReportIn
+from corrigo.reports.schemas import ReportIn, cross_field_errors
 from corrigo.sites.models import Site
-from corrigo.sql import execute, fetchone, insert, write_transaction
+from corrigo.sql import fetchone, insert, update, values_of, write_transaction
 
 # When readers disagree on the kind of mistake, the case takes the most serious one.
 SEVERITY = {Category.FACT: 3, Category.TYPO: 2, Category.OTHER: 1, "": 0}
@@ -54,13 +54,27 @@ class Filing:
     end: int | None = None
 
 
+class InvalidReport(ValueError):
+    """A report whose fields break a rule that ties them together; nothing of it was stored.
+
+    `fields` names the fields an author should fix, as the API's 400 does.
+    """
+
+    def __init__(self, fields: dict[str, str]):
+        super().__init__(next(iter(fields.values())))
+        self.fields = fields
+
+
 def submit_report(site: Site, data: ReportIn) -> Submission:
     """Store a validated report and its article version, and file it under a case.
 
     Idempotent by (site, client_report_id): a replay, even a concurrent one,
     returns the report stored first. Everything is written in one transaction,
-    so the caller can acknowledge only what is committed.
+    so the caller can acknowledge only what is committed. A report that breaks the
+    cross-field rules (reports.schemas.cross_field_errors) raises InvalidReport first.
     """
+    if errors := cross_field_errors(data):
+        raise InvalidReport(errors)
     # No lookup first: replays are rare, so the unique constraint is the check, and a
     # replay pays for one rolled-back transaction instead of every report paying a SELECT.
     try:
@@ -86,7 +100,7 @@ def _store(site: Site, data: ReportIn) -> Submission:
     )
     filing = Filing(site.pk, article_id, latest_version_id, data.category or "", now)
     if data.quote is not None:
-        text = data.article_text or ""
+        text = data.article_text
         filing.version_id, new_text = record_version(article_id, text, now)
         if new_text:
             # Before this report is filed, so that it meets its case where the passage is now.
@@ -97,33 +111,32 @@ def _store(site: Site, data: ReportIn) -> Submission:
         filing.exact, filing.prefix, filing.suffix = quote.exact, quote.prefix, quote.suffix
         filing.start, filing.end = quote.start, quote.end
     case_id = file_under_case(filing)
-    uid = new_report_uid()
-    insert(
-        Report,
-        {
-            "uid": uid,
-            "site_id": site.pk,
-            "case_id": case_id,
-            "article_id": article_id,
-            "version_id": filing.version_id,
-            "client_report_id": data.client_report_id,
-            "url": data.url,
-            "canonical_url": data.canonical_url or "",
-            "article_external_id": data.article_id or "",
-            "title": data.title or "",
-            "exact": filing.exact,
-            "prefix": filing.prefix,
-            "suffix": filing.suffix,
-            "start": filing.start,
-            "end": filing.end,
-            "suggestion": data.suggestion or "",
-            "comment": data.comment or "",
-            "category": filing.category,
-            "email": data.email or "",
-            "language": data.language or "",
-            "created_at": now,
-        },
-    )
+    sent = {
+        "canonical_url": data.canonical_url,
+        "article_external_id": data.article_id,
+        "title": data.title,
+        "suggestion": data.suggestion,
+        "comment": data.comment,
+        "email": data.email,
+        "language": data.language,
+    }
+    report = {
+        "site_id": site.pk,
+        "case_id": case_id,
+        "article_id": article_id,
+        "version_id": filing.version_id,
+        "client_report_id": data.client_report_id,
+        "url": data.url,
+        "exact": filing.exact,
+        "prefix": filing.prefix,
+        "suffix": filing.suffix,
+        "start": filing.start,
+        "end": filing.end,
+        "category": filing.category,
+        # A field the reader left out takes the model's default.
+        **{name: value for name, value in sent.items() if value is not None},
+    }
+    (uid,) = insert(Report, report, now=now, returning=("uid",))
     return Submission(uid, case_id, created=True)
 
 
@@ -157,11 +170,13 @@ def file_under_case(filing: Filing) -> int:
     if SEVERITY[filing.category] > SEVERITY[category]:
         category = filing.category
     count += 1
-    execute(
-        f"UPDATE {Case._meta.db_table} SET report_count = %s, category = %s, last_reported_at = %s,"
-        " updated_at = %s, priority = %s WHERE id = %s",
-        [count, category, filing.at, filing.at, case_priority(count, category, filing.at), case_id],
-    )
+    changes = {
+        "report_count": count,
+        "category": category,
+        "last_reported_at": filing.at,
+        "priority": case_priority(count, category, filing.at),
+    }
+    update(Case, case_id, changes, now=filing.at)
     emit(EventType.CASE_UPDATED, site_id=filing.site_id, case_id=case_id)  # throttled: one per case per window
     return case_id
 
@@ -192,6 +207,9 @@ def _open_case(filing: Filing) -> int:
         suffix=filing.suffix,
         start=filing.start,
         end=filing.end,
+        report_count=1,
+        last_reported_at=filing.at,
+        priority=case_priority(1, filing.category, filing.at),
     )
     if filing.start is not None and filing.latest_version_id is not None:
         # Usually the reader saw the latest text; otherwise look for the passage in it now.
@@ -201,29 +219,5 @@ def _open_case(filing: Filing) -> int:
             else (ArticleVersion.objects.values_list("text", flat=True).get(pk=filing.latest_version_id))
         )
         anchor_case(case, filing.latest_version_id, latest_text, filing.at)
-    return insert(
-        Case,
-        {
-            "site_id": case.site_id,
-            "article_id": case.article_id,
-            "status": CaseStatus.OPEN,
-            "category": case.category,
-            "version_id": case.version_id,
-            "exact": case.exact,
-            "prefix": case.prefix,
-            "suffix": case.suffix,
-            "start": case.start,
-            "end": case.end,
-            "anchor_status": case.anchor_status,
-            "anchor_version_id": case.anchor_version_id,
-            "anchor_start": case.anchor_start,
-            "anchor_end": case.anchor_end,
-            "anchor_checked_at": case.anchor_checked_at,
-            "report_count": 1,
-            "last_reported_at": filing.at,
-            "priority": case_priority(1, case.category, filing.at),
-            "created_at": filing.at,
-            "updated_at": filing.at,
-        },
-        returning=True,
-    )
+    (case_id,) = insert(Case, values_of(case), now=filing.at, returning=("id",))
+    return case_id
