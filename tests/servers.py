@@ -30,7 +30,7 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 class LocalServer:
-    def __init__(self):
+    def __init__(self, port: int = 0):
         self.routes: dict[str, Route] = {}
         self.received: list[Received] = []
         server = self
@@ -59,7 +59,7 @@ class LocalServer:
 
             do_GET = do_POST = do_HEAD = _handle
 
-        self.httpd = _QuietServer(("127.0.0.1", 0), Handler)
+        self.httpd = _QuietServer(("127.0.0.1", port), Handler)
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 

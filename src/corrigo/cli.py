@@ -7,6 +7,8 @@ import sys
 
 DEMO_USER = "editor"
 DEMO_PASSWORD = "corrigo-demo"
+# Reserved for ever (RFC 2606): mail to it is kept in the demo's mailbox, or bounces.
+DEMO_EMAIL = "editor@demo.invalid"
 # More would fork-bomb the machine; it is a typo, not a configuration.
 MAX_WORKERS = 256
 
@@ -172,7 +174,69 @@ def cmd_createtoken(args: argparse.Namespace) -> None:
     print("Keep it now: Corrigo stores only its hash and cannot show it again.", file=sys.stderr)
 
 
-def _serve(host: str, port: int, workers: int, threads: int = 1, *, with_worker: bool = False) -> None:
+def cmd_webhook_add(args: argparse.Namespace) -> None:
+    _setup()
+    from corrigo.notify.webhooks import EndpointError, add_endpoint
+
+    site = _site(args.site)
+    events = [name for value in args.events or [] for name in value.split(",")]
+    try:
+        endpoint, secret = add_endpoint(site, args.url, format=args.format, events=events)
+    except EndpointError as exc:
+        raise CommandError(str(exc)) from None
+    heard = ", ".join(endpoint.events) or "every event"
+    if secret:
+        print(secret)
+        print(
+            f"Webhook {endpoint.pk} on {site.key!r} hears {heard}. Above is its signing secret:"
+            " keep it now, it is shown this once.",
+            file=sys.stderr,
+        )
+    else:
+        print(f"Webhook {endpoint.pk} on {site.key!r} hears {heard} (Slack messages are not signed).", file=sys.stderr)
+
+
+def cmd_webhook_list(args: argparse.Namespace) -> None:
+    _setup()
+    from corrigo.notify.models import WebhookEndpoint
+
+    site = _site(args.site)
+    for endpoint in WebhookEndpoint.objects.filter(site=site).order_by("pk"):
+        state = f"disabled: {endpoint.disabled_reason}" if endpoint.disabled_at else "on"
+        print(f"{endpoint.pk}\t{endpoint.format}\t{','.join(endpoint.events) or 'all'}\t{state}\t{endpoint.url}")
+
+
+def _endpoint(site_key: str, number: int):
+    from corrigo.notify.models import WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.filter(site=_site(site_key), pk=number).first()
+    if endpoint is None:
+        raise CommandError(f"site {site_key!r} has no webhook {number}")
+    return endpoint
+
+
+def cmd_webhook_rotate(args: argparse.Namespace) -> None:
+    _setup()
+    from corrigo.notify.webhooks import EndpointError, rotate_secret
+
+    try:
+        secret = rotate_secret(_endpoint(args.site, args.id))
+    except EndpointError as exc:
+        raise CommandError(str(exc)) from None
+    print(secret)
+    print("The new signing secret, shown this once; the old one keeps signing beside it for 24 hours.", file=sys.stderr)
+
+
+def cmd_webhook_remove(args: argparse.Namespace) -> None:
+    _setup()
+    from corrigo.notify.webhooks import remove_endpoint
+
+    endpoint = _endpoint(args.site, args.id)
+    remove_endpoint(endpoint)
+    print(f"Removed webhook {args.id} ({endpoint.url}).")
+
+
+def _serve(host: str, port: int, workers: int, threads: int = 1) -> None:
     from django.db import connections
     from gunicorn.app.base import BaseApplication
 
@@ -190,21 +254,50 @@ def _serve(host: str, port: int, workers: int, threads: int = 1, *, with_worker:
             self.cfg.set("accesslog", os.environ.get("CORRIGO_ACCESS_LOG"))
             self.cfg.set("forwarded_allow_ips", os.environ.get("CORRIGO_FORWARDED_ALLOW_IPS", "127.0.0.1"))
 
-            if with_worker:
-                # The demo's job worker runs in gunicorn's master; the app workers forked from it
-                # open their own database connections and SQLite write lock (corrigo.sql).
-                self.cfg.set("when_ready", lambda server: _start_worker_thread())
-
         def load(self):
             return application
 
     Server().run()
 
 
-def _start_worker_thread() -> None:
-    from corrigo.jobs.worker import start_thread
+def _start_worker_process():
+    """The demo's job worker: `corrigo worker` in a process of its own, stopped with the demo.
 
-    start_thread()
+    Not a thread of gunicorn's master: the master forks app workers (at start, and again
+    whenever one is replaced), and a fork taken while that thread held a lock (the import
+    lock while it renders its first mail, a logging lock) leaves the app worker stuck on it
+    for ever. A process of its own shares nothing but the database.
+    """
+    import subprocess
+
+    env = {**os.environ, DEMO_PARENT: str(os.getpid())}
+    return subprocess.Popen([sys.executable, "-m", "corrigo", "worker"], env=env)
+
+
+# Set in the environment of the demo's worker: the demo's process id, so the worker ends with it.
+DEMO_PARENT = "CORRIGO_WORKER_OF_DEMO"
+
+
+def _end_with_the_demo(parent: int) -> None:
+    """In the demo's worker: SIGTERM when the demo goes, however it goes (Linux's PR_SET_PDEATHSIG)."""
+    import signal
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)
+    if os.getppid() != parent:  # it went before we asked
+        raise CommandError("the demo that started this worker has stopped")
+
+
+def _stop(process) -> None:
+    import subprocess
+
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
@@ -213,6 +306,8 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
     from corrigo.jobs.worker import run_forever, work
 
+    if os.environ.get(DEMO_PARENT, "").isdigit():
+        _end_with_the_demo(int(os.environ[DEMO_PARENT]))
     if args.once:
         ran = work(threading.Event(), once=True)
         print(f"Ran {ran} job{'s' if ran != 1 else ''}; none is due now.")
@@ -234,6 +329,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
 def cmd_demo(args: argparse.Namespace) -> None:
     os.environ["CORRIGO_DEMO"] = "1"
     os.environ.setdefault("CORRIGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+    os.environ.setdefault("CORRIGO_BASE_URL", f"http://127.0.0.1:{args.port}")  # links in the demo's mail
     _setup()
     from django.conf import settings
 
@@ -241,6 +337,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
     _migrate(verbosity=0)
     site = ensure_demo(args.port, DEMO_USER, DEMO_PASSWORD)
+    _give_demo_editor_an_address()
     seed_demo_reports(site, f"http://127.0.0.1:{args.port}/")
     print(
         f"\nCorrigo demo (data in {settings.DATA_DIR})\n"
@@ -248,10 +345,33 @@ def cmd_demo(args: argparse.Namespace) -> None:
         f"  editors' desk:           http://127.0.0.1:{args.port}/desk/\n"
         f"  log in as {DEMO_USER!r} with password {DEMO_PASSWORD!r}\n"
         f"The desk starts with a few demo readers' reports, one of them already fixed in the article.\n"
-        f"Select a phrase in the article and press Ctrl+Enter (⌘+Enter on a Mac).\n",
+        f"Select a phrase in the article and press Ctrl+Enter (⌘+Enter on a Mac).\n"
+        f"{_where_mail_goes(site.key, args.port)}\n",
         flush=True,
     )
-    _serve("127.0.0.1", args.port, args.workers, with_worker=True)
+    worker = _start_worker_process()
+    try:
+        _serve("127.0.0.1", args.port, args.workers)
+    finally:
+        _stop(worker)
+
+
+def _give_demo_editor_an_address() -> None:
+    from django.contrib.auth.models import User
+
+    from corrigo.sites.services import change_email
+
+    user = User.objects.get(username=DEMO_USER)
+    if not user.email:  # an address set in the desk stays
+        change_email(user, DEMO_EMAIL)
+
+
+def _where_mail_goes(site_key: str, port: int) -> str:
+    from django.conf import settings
+
+    if settings.SMTP_URL:
+        return f"Mail goes out through CORRIGO_SMTP_URL ({settings.EMAIL_HOST}:{settings.EMAIL_PORT})."
+    return f"Mail is kept in the desk's mailbox: http://127.0.0.1:{port}/desk/sites/{site_key}/mailbox/"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -309,7 +429,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     token.add_argument("--with-email", action="store_true", help="let the token see reporters' email addresses")
     token.set_defaults(func=cmd_createtoken)
+
+    webhook = commands.add_parser(
+        "webhook", help="a site's webhook endpoints: add (prints the secret once), list, rotate, remove"
+    )
+    actions = webhook.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="add an endpoint; prints its signing secret once")
+    add.add_argument("--site", required=True)
+    add.add_argument("--url", required=True)
+    add.add_argument("--format", choices=["standard", "slack"], default="standard")
+    add.add_argument(
+        "--events", nargs="+", metavar="TYPE", help="event types it hears of (default: all), e.g. case.created,case.resolved"
+    )
+    add.set_defaults(func=cmd_webhook_add)
+    listing = actions.add_parser("list", help="the site's endpoints")
+    listing.add_argument("--site", required=True)
+    listing.set_defaults(func=cmd_webhook_list)
+    for name, function, what in (
+        ("rotate", cmd_webhook_rotate, "a new signing secret (the old one signs too for 24 hours)"),
+        ("remove", cmd_webhook_remove, "remove an endpoint"),
+    ):
+        action = actions.add_parser(name, help=what)
+        action.add_argument("--site", required=True)
+        action.add_argument("id", type=_row_number, metavar="ID")
+        action.set_defaults(func=function)
     return parser
+
+
+def _row_number(value: str) -> int:
+    return _number(value, 1, 10**18, "not a webhook number")
 
 
 def main(argv: list[str] | None = None) -> int:

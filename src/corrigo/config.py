@@ -58,3 +58,51 @@ def host_port_list(name: str) -> frozenset[tuple[str, int]]:
             raise ValueError(f"{name}: {item!r} is not host:port")
         entries.add((host.strip("[]").lower(), int(port)))
     return frozenset(entries)
+
+
+SMTP_SCHEMES = {"smtp": (25, False, False), "smtp+starttls": (587, True, False), "smtps": (465, False, True)}
+
+
+def smtp_settings(url: str) -> dict:
+    """CORRIGO_SMTP_URL as Django's EMAIL_* settings; ValueError saying what is wrong.
+
+    smtp://host[:port] (plain, port 25), smtp+starttls://host[:port] (STARTTLS, 587),
+    smtps://host[:port] (TLS from the first byte, 465); user:password@ before the host,
+    percent-encoded where needed.
+    """
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"CORRIGO_SMTP_URL is not a URL: {exc}") from None
+    if parts.scheme not in SMTP_SCHEMES:
+        raise ValueError("CORRIGO_SMTP_URL must start with smtp://, smtp+starttls:// or smtps://")
+    if not parts.hostname:
+        raise ValueError("CORRIGO_SMTP_URL names no host")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ValueError("CORRIGO_SMTP_URL is scheme://[user:password@]host[:port], with nothing after the port")
+    default_port, starttls, implicit_tls = SMTP_SCHEMES[parts.scheme]
+    return {
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": port or default_port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": starttls,
+        "EMAIL_USE_SSL": implicit_tls,
+    }
+
+
+def base_url(value: str) -> str:
+    """CORRIGO_BASE_URL without its trailing slash; ValueError unless it is http(s)://host[:port][/path]."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018 (reading it checks the port)
+    except ValueError as exc:
+        raise ValueError(f"CORRIGO_BASE_URL is not a URL: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment or parts.username:
+        raise ValueError("CORRIGO_BASE_URL must be http(s)://host[:port][/path], e.g. https://corrections.example.org")
+    return value.strip().rstrip("/")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from corrigo.config import data_dir, env_bool, env_list, host_port_list, secret_key
+from corrigo.config import base_url, data_dir, env_bool, env_list, host_port_list, secret_key, smtp_settings
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -22,6 +22,24 @@ ALLOWED_HOSTS = env_list("CORRIGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CORRIGO_CSRF_TRUSTED_ORIGINS", "")
 # host:port entries that outbound requests (fetching, webhooks) may reach on private addresses.
 ALLOW_PRIVATE_HOSTS = host_port_list("CORRIGO_ALLOW_PRIVATE_HOSTS")
+
+# Outgoing mail goes through CORRIGO_SMTP_URL when it is set (smtp://, smtp+starttls://,
+# smtps://, optional user:password@); without it every mail is kept in the desk's mailbox,
+# where site admins read it (docs/operations.md, "Mail").
+SMTP_URL = os.environ.get("CORRIGO_SMTP_URL", "").strip()
+_smtp = smtp_settings(SMTP_URL) if SMTP_URL else {}
+EMAIL_HOST = _smtp.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _smtp.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _smtp.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _smtp.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _smtp.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _smtp.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("CORRIGO_FROM_EMAIL", "").strip() or "Corrigo <corrigo@localhost>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where links in mail and chat messages point: this Corrigo's public address (the demo sets
+# its own). Unset, links are made from the first of CORRIGO_ALLOWED_HOSTS (corrigo.notify.links).
+BASE_URL = base_url(os.environ["CORRIGO_BASE_URL"]) if os.environ.get("CORRIGO_BASE_URL", "").strip() else ""
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("widget.js", widget.serve, {"name": "widget.js"}, name="widget"),
     path("widget/<str:name>", widget.serve, name="widget-file"),
     path("desk/", include("corrigo.desk.urls")),
+    path("notify/", include("corrigo.notify.urls")),
     path("admin/", admin.site.urls),
     path("", include("corrigo.demo.urls")),
 ]

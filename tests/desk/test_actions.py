@@ -268,6 +268,18 @@ def test_the_desk_has_no_way_to_edit_the_log():
         "member-remove",
         "token-new",
         "token-revoke",
+        # Notifications: none of them touches a case's log.
+        "notifications",
+        "webhooks",
+        "webhook-add",
+        "webhook-rotate",
+        "webhook-enable",
+        "webhook-remove",
+        "dead-letters",
+        "send-again",
+        "mailbox",
+        "mailbox-mail",
+        "mailbox-html",
     }
 
 

@@ -230,8 +230,9 @@ def test_hostile_bulk_forms_change_nothing(as_user, editor, case, body):
 def test_many_cases_at_once_take_a_few_statements(editor, site, django_assert_max_num_queries):
     text = " ".join(f"word{i}" for i in range(1200))
     cases = [case_about(f"word{i}", text=text) for i in range(0, 1200, 1)]
-    # Statements per few hundred cases, not per case (SQLite takes fewer rows per INSERT).
-    with django_assert_max_num_queries(40):
+    # Statements per few hundred cases, not per case (SQLite takes fewer rows per INSERT),
+    # the case.resolved events' jobs included (notify.events.emit_many).
+    with django_assert_max_num_queries(60):
         assert actions.resolve_many(cases, "spam", by=editor) == 1200
     assert Case.objects.filter(status=CaseStatus.SPAM).count() == 1200
     assert Entry.objects.count() == 1200

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter, reverse_lazy
 
-from corrigo.desk import views
+from corrigo.desk import notify_views, views
 from corrigo.sql import ROW_ID
 
 
@@ -66,4 +66,16 @@ urlpatterns = [
     path("sites/<slug:key>/log.csv", views.site_log_csv, name="site-log-csv"),
     path("sites/<slug:key>/metrics/", views.site_metrics, name="site-metrics"),
     path("sites/<slug:key>/metrics.csv", views.site_metrics_csv, name="site-metrics-csv"),
+    # Notifications (corrigo.notify): your mail, a site's webhooks, dead letters and mailbox.
+    path("notifications/", notify_views.notifications, name="notifications"),
+    path("sites/<slug:key>/webhooks/", notify_views.webhook_list, name="webhooks"),
+    path("sites/<slug:key>/webhooks/add/", notify_views.webhook_add, name="webhook-add"),
+    path("sites/<slug:key>/webhooks/<id:endpoint_id>/rotate/", notify_views.webhook_rotate, name="webhook-rotate"),
+    path("sites/<slug:key>/webhooks/<id:endpoint_id>/enable/", notify_views.webhook_enable, name="webhook-enable"),
+    path("sites/<slug:key>/webhooks/<id:endpoint_id>/remove/", notify_views.webhook_remove, name="webhook-remove"),
+    path("sites/<slug:key>/dead-letters/", notify_views.dead_letters, name="dead-letters"),
+    path("sites/<slug:key>/dead-letters/<id:job_id>/send-again/", notify_views.send_again, name="send-again"),
+    path("sites/<slug:key>/mailbox/", notify_views.mailbox, name="mailbox"),
+    path("sites/<slug:key>/mailbox/<id:mail_id>/", notify_views.mailbox_mail, name="mailbox-mail"),
+    path("sites/<slug:key>/mailbox/<id:mail_id>/html/", notify_views.mailbox_html, name="mailbox-html"),
 ]

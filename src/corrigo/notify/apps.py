@@ -7,4 +7,6 @@ class NotifyConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        from corrigo.notify import describe, events  # noqa: F401  (registers the dispatch job and describers)
+        # Registers the dispatch job, the describers, the subscribers (editors' mail, thanks,
+        # webhooks) and the jobs that deliver.
+        from corrigo.notify import describe, editors, events, mail, thanks, webhooks  # noqa: F401

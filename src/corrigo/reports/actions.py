@@ -22,6 +22,8 @@ from django.utils import timezone
 
 from corrigo import audit
 from corrigo.audit.models import Entry, Verb
+from corrigo.notify.events import emit, emit_many
+from corrigo.notify.models import EventType
 from corrigo.reports.models import Case, CaseStatus, Report
 from corrigo.reports.priority import case_priority
 from corrigo.reports.services import SEVERITY
@@ -84,6 +86,8 @@ def _set_status(case: Case, status: str, by: Actor, batch: str, suffix: str = ""
     case.resolved_at = None if status == CaseStatus.OPEN else now
     case.save(update_fields=["status", "resolved_at", "updated_at", *_acted(case, now)])
     _log(case, by, Verb.CASE_STATUS, batch=batch, suffix=suffix, before=before, after=status)
+    if status != CaseStatus.OPEN:  # given an outcome (or another one): webhooks, and thanks when fixed
+        emit(EventType.CASE_RESOLVED, site_id=case.site_id, case_id=case.pk)
     return True
 
 
@@ -147,6 +151,8 @@ def _set_statuses(rows: list[tuple[int, int, str, str]], by: Actor, batch: str, 
     ]
     for line in lines:
         line.message += suffix
+    # As _set_status: each case given an outcome is an event (in a few statements here too).
+    emit_many(EventType.CASE_RESOLVED, [(site_id, {"case_id": pk}) for pk, site_id, _, after in rows if after != CaseStatus.OPEN])
     return audit.record_many(lines)
 
 
@@ -198,6 +204,7 @@ def _merge(duplicate: Case, into: Case, by: Actor, batch: str, suffix: str = "")
         after=CaseStatus.DUPLICATE,
         data={"moved": moved, "repointed": repointed},
     )
+    emit(EventType.CASE_RESOLVED, site_id=duplicate.site_id, case_id=duplicate.pk)
     return into
 
 

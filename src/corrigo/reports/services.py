@@ -17,6 +17,8 @@ from django.utils import timezone
 from corrigo.anchoring import quote_from_text
 from corrigo.articles.models import ArticleVersion
 from corrigo.articles.services import record_version, upsert_article
+from corrigo.notify.events import emit
+from corrigo.notify.models import EventType
 from corrigo.reports.models import Case, CaseStatus, Category, Report
 from corrigo.reports.priority import case_priority
 from corrigo.reports.reanchoring import anchor_case, reanchor_open_cases
@@ -161,7 +163,9 @@ def file_under_case(filing: Filing) -> int:
             ],
         )
     if row is None:
-        return _open_case(filing)
+        case_id = _open_case(filing)
+        emit(EventType.CASE_CREATED, site_id=filing.site_id, case_id=case_id)  # in this transaction: the outbox
+        return case_id
     case_id, category, count = row
     if SEVERITY[filing.category] > SEVERITY[category]:
         category = filing.category
@@ -173,6 +177,7 @@ def file_under_case(filing: Filing) -> int:
         "priority": case_priority(count, category, filing.at),
     }
     update(Case, case_id, changes, now=filing.at)
+    emit(EventType.CASE_UPDATED, site_id=filing.site_id, case_id=case_id)  # throttled: one per case per window
     return case_id
 
 
