@@ -247,7 +247,7 @@ _lock_files: dict[str, int] = {}
 
 def _forget_lock_files_after_fork() -> None:
     # A forked process shares the parent's open lock file, and with it the parent's flock:
-    # it must open its own, or it would enter while the parent (the demo's worker thread) writes.
+    # it must open its own, or it would enter while the parent (or a thread of it) writes.
     for fd in _lock_files.values():
         os.close(fd)
     _lock_files.clear()

@@ -30,9 +30,11 @@ def test_worker_once_runs_what_is_due_and_exits(tmp_path):
 def test_worker_stops_cleanly_on_sigterm(tmp_path):
     env = corrigo_env(tmp_path)
     assert corrigo("migrate", env=env).returncode == 0
-    process = subprocess.Popen([sys.executable, "-m", "corrigo", "worker"], env=env, stderr=subprocess.PIPE)
+    process = subprocess.Popen([sys.executable, "-m", "corrigo", "worker"], env=env, stderr=subprocess.PIPE, text=True)
     try:
-        time.sleep(2)
+        # It says when it listens for signals; a SIGTERM before that would end it the default way.
+        assert "started; stop it with Ctrl+C or SIGTERM" in process.stderr.readline()
+        time.sleep(1)
         assert process.poll() is None, "the worker keeps running while there is nothing to do"
         process.terminate()
         assert process.wait(timeout=20) == 0

@@ -1,7 +1,8 @@
-"""The worker loop behind `corrigo worker` (and the thread `corrigo demo` runs)."""
+"""The worker loop behind `corrigo worker` (which `corrigo demo` starts beside its server)."""
 
 import logging
 import signal
+import sys
 import threading
 import time
 
@@ -56,22 +57,8 @@ def run_forever() -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
+    print(f"Corrigo worker {queue.worker_name()} started; stop it with Ctrl+C or SIGTERM.", file=sys.stderr, flush=True)
     try:
         work(stop)
     finally:
         connections.close_all()
-
-
-def start_thread() -> tuple[threading.Thread, threading.Event]:
-    """A worker in a daemon thread of this process, for the demo."""
-    stop = threading.Event()
-
-    def run_in_thread() -> None:
-        try:
-            work(stop)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run_in_thread, name="corrigo-worker", daemon=True)
-    thread.start()
-    return thread, stop
