@@ -77,6 +77,7 @@ def test_dialog_code_styles_and_strings_load_on_first_use_only_once(page, web, p
     expect(dialog(page)).to_be_visible()
     assert sorted(web.corrigo_requests()[1:]) == sorted(LAZY)
     page.keyboard.press("Escape")
+    expect(dialog(page)).to_have_count(0)
     page.click("#open")
     expect(dialog(page)).to_be_visible()
     assert len(web.corrigo_requests()) == 1 + len(LAZY)

@@ -139,6 +139,7 @@ def test_a_data_corrigo_article_wrapper_puts_the_headline_in_the_root(page, web,
     assert press_report(page) is True
     assert marked_quote(page) == "harbour"
     page.keyboard.press("Escape")
+    expect(dialog(page)).to_have_count(0)
     select(page, "write to us")
     _general_form_explains(page, "whyOutside", "write to us")
 

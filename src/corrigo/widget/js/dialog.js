@@ -154,7 +154,8 @@ function listen (view, back) {
   view.cancel.addEventListener('click', () => dialog.close())
   form.addEventListener('input', (event) => event.target.removeAttribute('aria-invalid'))
   form.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !send.hidden) {
+    // A dialog closed a moment ago keeps the focus until its close event: the key is not its.
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !send.hidden && dialog.open) {
       event.preventDefault()
       form.requestSubmit()
     }
