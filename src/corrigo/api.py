@@ -1,9 +1,11 @@
 """The JSON API (v1, docs/api.md): one NinjaAPI, every error in one shape (reports.errors)."""
 
+import logging
 from functools import wraps
 from typing import Literal
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.urls import URLPattern
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -74,6 +76,76 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(exc.status_code, "error", str(exc))
+
+
+logger = logging.getLogger("corrigo.api")
+# How long a client should wait before it tries again when the database is out of reach.
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    response = error_response(503, "unavailable", "The database cannot be reached just now; try again shortly.")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    if origin := request.headers.get("Origin"):
+        # The widget must read Retry-After; the answer says nothing about any site.
+        response["Access-Control-Allow-Origin"] = origin
+        response["Access-Control-Expose-Headers"] = "Retry-After"
+        response["Vary"] = "Origin"
+    return response
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_lost(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+    logger.warning("database unavailable on %s %s: %s", request.method, request.path, str(exc).strip().splitlines()[:1])
+    return database_unavailable(request)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(404, "not_found", "Nothing here.")
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("unhandled error on %s %s", request.method, request.path)
+    return error_response(500, "server_error", "Something went wrong on our side; it has been logged.")
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 404 for paths under /api/ that match no endpoint: in the API's shape."""
+    if is_api(request):
+        return error_response(404, "not_found", "There is no such API path; see /api/v1/openapi.json.")
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 400 (a Host not allowed, a suspicious request) under /api/: in the API's shape."""
+    if is_api(request):
+        return error_response(400, "bad_request", "The request was refused before it reached the API.")
+    from django.views.defaults import bad_request as html_bad_request
+
+    return html_bad_request(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 for what escaped every handler; a lost database is a 503 with Retry-After."""
+    import sys
+
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)) and is_api(request):
+        return database_unavailable(request)
+    if is_api(request):
+        return error_response(500, "server_error", "Something went wrong on our side; it has been logged.")
+    from django.views.defaults import server_error as html_server_error
+
+    return html_server_error(request)
 
 
 class Health(Schema):

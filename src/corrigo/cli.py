@@ -11,6 +11,9 @@ DEMO_PASSWORD = "corrigo-demo"
 DEMO_EMAIL = "editor@demo.invalid"
 # More would fork-bomb the machine; it is a typo, not a configuration.
 MAX_WORKERS = 256
+# Connections each worker holds at once (a thread each, most of them waiting on slow clients).
+DEFAULT_CONNECTIONS = 100
+MAX_CONNECTIONS = 2000
 
 
 class CommandError(Exception):
@@ -236,21 +239,29 @@ def cmd_webhook_remove(args: argparse.Namespace) -> None:
     print(f"Removed webhook {args.id} ({endpoint.url}).")
 
 
-def _serve(host: str, port: int, workers: int, threads: int = 1) -> None:
-    from django.db import connections
+def _serve(host: str, port: int, workers: int, threads: int = 1, connections: int = DEFAULT_CONNECTIONS) -> None:
+    """gunicorn's threaded workers: a thread per connection, `threads` of them in Django at once (decision 0033)."""
+    from django.conf import settings
+    from django.db import connections as databases
     from gunicorn.app.base import BaseApplication
 
-    from corrigo.wsgi import application
+    from corrigo.serving import BufferedBodies
+    from corrigo.wsgi import django_application
 
     # Workers are forked from this process: none may inherit its database connection
     # (SQLite forbids sharing one across processes, and connections now outlive requests).
-    connections.close_all()
+    databases.close_all()
+    application = BufferedBodies(
+        django_application, limit=settings.REQUEST_BODY_LIMIT, seconds=settings.BODY_SECONDS, app_threads=threads
+    )
 
     class Server(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
-            self.cfg.set("threads", threads)
+            self.cfg.set("worker_class", "gthread")
+            # Slow clients wait in these threads, each on its own connection, not in Django's.
+            self.cfg.set("threads", max(connections, threads))
             self.cfg.set("accesslog", os.environ.get("CORRIGO_ACCESS_LOG"))
             self.cfg.set("forwarded_allow_ips", os.environ.get("CORRIGO_FORWARDED_ALLOW_IPS", "127.0.0.1"))
 
@@ -323,7 +334,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     except (OSError, UnicodeError) as exc:  # gunicorn would retry for seconds, then log the same
         raise CommandError(f"cannot listen on {args.host!r}: {getattr(exc, 'strerror', None) or exc}") from None
     _setup()
-    _serve(args.host, args.port, args.workers, args.threads)
+    _serve(args.host, args.port, args.workers, args.threads, args.connections)
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -392,7 +403,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--threads",
         type=_positive,
         default=os.environ.get("CORRIGO_THREADS", "1"),
-        help="threads per worker (more than 1 uses gunicorn's gthread workers)",
+        help="threads per worker running the application at once (bench/README.md shows why 1 is the default)",
+    )
+    serve.add_argument(
+        "--connections",
+        type=_connections,
+        default=os.environ.get("CORRIGO_CONNECTIONS", str(DEFAULT_CONNECTIONS)),
+        help=f"connections each worker holds at once, slow ones included (default {DEFAULT_CONNECTIONS})",
     )
     serve.set_defaults(func=cmd_serve)
 
@@ -454,6 +471,10 @@ def build_parser() -> argparse.ArgumentParser:
         action.add_argument("id", type=_row_number, metavar="ID")
         action.set_defaults(func=function)
     return parser
+
+
+def _connections(value: str) -> int:
+    return _number(value, 1, MAX_CONNECTIONS, f"must be between 1 and {MAX_CONNECTIONS}")
 
 
 def _row_number(value: str) -> int:

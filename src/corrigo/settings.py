@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from corrigo.config import base_url, data_dir, env_bool, env_list, host_port_list, secret_key, smtp_settings
+from corrigo.config import base_url, data_dir, env_bool, env_list, env_seconds, host_port_list, secret_key, smtp_settings
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -173,6 +173,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # A report body is at most 1 MiB (docs/api.md); Django refuses larger bodies early.
 REPORT_BODY_LIMIT = 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = REPORT_BODY_LIMIT
+# Every request body is read whole before Django sees it (corrigo.serving, decision 0033):
+# at most this many bytes, within this many seconds, or the client is answered 413 or 408.
+REQUEST_BODY_LIMIT = REPORT_BODY_LIMIT
+BODY_SECONDS = env_seconds("CORRIGO_BODY_SECONDS", 15)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not (DEBUG or DEMO) and env_bool("CORRIGO_SECURE_COOKIES", True)

@@ -13,3 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("corrigo.demo.urls")),
 ]
+
+handler400 = "corrigo.api.bad_request"
+handler404 = "corrigo.api.not_found"
+handler500 = "corrigo.api.server_error"
