@@ -2,7 +2,6 @@
 
 import json
 import subprocess
-import sys
 import urllib.error
 import urllib.request
 
@@ -11,7 +10,7 @@ from django.db import connection
 
 from corrigo.sites.services import TOKEN_PREFIX
 from tests.conftest import ORIGIN, payload
-from tests.test_cli import corrigo_env, free_port, wait_for
+from tests.test_cli import corrigo_env, free_port, start_server, wait_for
 
 
 def error_of(response) -> dict:
@@ -43,14 +42,7 @@ def test_a_host_that_is_not_allowed_is_a_json_400_on_the_api(client, db, host):
 
 
 def serve(env: dict) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "corrigo", "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process, port = start_server(env)
     return process, f"http://127.0.0.1:{port}"
 
 
@@ -89,6 +81,8 @@ def test_a_database_out_of_reach_is_a_json_503_with_retry_after(tmp_path, broken
     process, base = serve(env)
     try:
         wait_for(base + "/api/v1/openapi.json", process)
+        assert_unavailable(*answer(urllib.request.Request(base + "/api/v1/health")))
+        assert_unavailable(*answer(urllib.request.Request(base + "/api/v1/ready")))
         status, headers, body = answer(report_request(base))
         assert_unavailable(status, headers, body)
         # The widget on the publisher's page must be able to read when to come back.

@@ -3,15 +3,13 @@
 import io
 import json
 import socket
-import subprocess
-import sys
 import threading
 
 import pytest
 
 from corrigo.serving import BodyRefused, read_body
 from tests.conftest import payload
-from tests.test_cli import corrigo, corrigo_env, free_port, wait_for
+from tests.test_cli import corrigo, corrigo_env, start_server, wait_for
 
 # ---- read_body on its own ---------------------------------------------------
 
@@ -72,14 +70,7 @@ def serve(tmp_path_factory, body_seconds: int):
     env = corrigo_env(data, CORRIGO_BODY_SECONDS=str(body_seconds))
     assert corrigo("migrate", env=env).returncode == 0
     assert corrigo("createsite", "courier", "--origin", "https://news.example.org", env=env).returncode == 0
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "corrigo", "serve", "--port", str(port), "--workers", "1", "--connections", "60"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process, port = start_server(env, "--connections", "60")
     try:
         wait_for(f"http://127.0.0.1:{port}/api/v1/health", process)
         yield port

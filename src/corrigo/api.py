@@ -154,25 +154,82 @@ class Health(Schema):
     ok: Literal[True]
 
 
+class Ready(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    ready: Literal[True]
+
+
 HEALTHY = Health(ok=True).model_dump()
+READY = Ready(ready=True).model_dump()
+UNAVAILABLE = {"description": "unavailable: the database cannot be reached (Retry-After says when to ask again)."}
 
 # Described, not declared as response=: ninja would then validate each answer, and this endpoint
-# must stay the cheapest (bench/intake.py compares intake against it).
+# must stay cheap (bench/intake.py compares intake against it).
 HEALTH_ANSWER = {
-    "responses": {200: {"description": "The app is up.", "content": {"application/json": {"schema": Health.model_json_schema()}}}}
+    "responses": {
+        200: {
+            "description": "The app is up and reaches its database.",
+            "content": {"application/json": {"schema": Health.model_json_schema()}},
+        },
+        503: UNAVAILABLE,
+    }
+}
+READY_ANSWER = {
+    "responses": {
+        200: {"description": "Ready for traffic.", "content": {"application/json": {"schema": Ready.model_json_schema()}}},
+        503: {"description": "unavailable (no database) or not_ready (migrations not applied yet)."},
+    }
 }
 
 
+def _database_answers() -> bool:
+    from django.db import connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return False
+    return True
+
+
 @api.get("/health", auth=None, openapi_extra=HEALTH_ANSWER, tags=["operations"], summary="Is the app up")
-def health(request: HttpRequest) -> dict:
-    """The cheapest endpoint: load balancers poll it, the intake benchmark compares against it."""
-    return HEALTHY
+def health(request: HttpRequest) -> HttpResponse | dict:
+    """Load balancers poll it: the process answers and its database does (one SELECT 1)."""
+    return HEALTHY if _database_answers() else database_unavailable(request)
 
 
 @api.api_operation(["HEAD"], "/health", auth=None, include_in_schema=False)
 def health_head(request: HttpRequest) -> HttpResponse:
     """For load balancers that poll with HEAD: the same answer, whose body the server leaves out."""
-    return JsonResponse(HEALTHY)
+    return JsonResponse(HEALTHY) if _database_answers() else database_unavailable(request)
+
+
+_migrated = False  # once every migration is applied, it stays so for this process's code
+
+
+def _migrations_applied() -> bool:
+    global _migrated  # noqa: PLW0603 (a per-process latch)
+    if not _migrated:
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(connection)
+        _migrated = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return _migrated
+
+
+@api.get("/ready", auth=None, openapi_extra=READY_ANSWER, tags=["operations"], summary="Can the app take traffic")
+def ready(request: HttpRequest) -> HttpResponse | dict:
+    """For a load balancer's readiness check: the database answers and has every migration this code needs."""
+    if not _database_answers():
+        return database_unavailable(request)
+    if not _migrations_applied():
+        response = error_response(503, "not_ready", "The database lacks migrations this version needs: run corrigo migrate.")
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return READY
 
 
 api.add_router("/", reports_router)

@@ -245,6 +245,7 @@ def _serve(host: str, port: int, workers: int, threads: int = 1, connections: in
     from django.db import connections as databases
     from gunicorn.app.base import BaseApplication
 
+    from corrigo.monitoring import child_exit
     from corrigo.serving import BufferedBodies
     from corrigo.wsgi import django_application
 
@@ -263,12 +264,31 @@ def _serve(host: str, port: int, workers: int, threads: int = 1, connections: in
             # Slow clients wait in these threads, each on its own connection, not in Django's.
             self.cfg.set("threads", max(connections, threads))
             self.cfg.set("accesslog", os.environ.get("CORRIGO_ACCESS_LOG"))
+            # JSON lines without any client address (corrigo.logs); the format names none either.
+            self.cfg.set("logger_class", "corrigo.logs.GunicornLogger")
+            self.cfg.set("access_log_format", '"%(r)s" %(s)s %(B)s %(M)sms')
+            self.cfg.set("child_exit", child_exit)
             self.cfg.set("forwarded_allow_ips", os.environ.get("CORRIGO_FORWARDED_ALLOW_IPS", "127.0.0.1"))
 
         def load(self):
             return application
 
     Server().run()
+
+
+def _share_metrics_between_workers() -> None:
+    """A fresh folder where every gunicorn worker writes its metrics (corrigo.monitoring), gone at exit.
+
+    Set before anything imports prometheus_client, which reads it once.
+    """
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="corrigo-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    owner = os.getpid()
+    atexit.register(lambda: os.getpid() == owner and shutil.rmtree(folder, ignore_errors=True))
 
 
 def _start_worker_process():
@@ -326,6 +346,29 @@ def cmd_worker(args: argparse.Namespace) -> None:
         run_forever()
 
 
+def cmd_backup(args: argparse.Namespace) -> None:
+    _setup()
+    from corrigo.backup import BackupError, backup
+
+    try:
+        copied = backup(args.path)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"Backed up {copied.summary()} to {copied.path}.")
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    _setup()
+    from corrigo.backup import BackupError, live_database, restore
+
+    try:
+        copied = restore(args.path)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    _migrate(verbosity=0)  # a backup from an older release gets this release's tables
+    print(f"Restored {copied.summary()} from {copied.path} into {live_database()}.")
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     import socket
 
@@ -333,6 +376,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         socket.getaddrinfo(args.host, args.port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:  # gunicorn would retry for seconds, then log the same
         raise CommandError(f"cannot listen on {args.host!r}: {getattr(exc, 'strerror', None) or exc}") from None
+    _share_metrics_between_workers()
     _setup()
     _serve(args.host, args.port, args.workers, args.threads, args.connections)
 
@@ -341,6 +385,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     os.environ["CORRIGO_DEMO"] = "1"
     os.environ.setdefault("CORRIGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
     os.environ.setdefault("CORRIGO_BASE_URL", f"http://127.0.0.1:{args.port}")  # links in the demo's mail
+    _share_metrics_between_workers()
     _setup()
     from django.conf import settings
 
@@ -414,6 +459,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
 
     commands.add_parser("migrate", help="create or update the database tables").set_defaults(func=cmd_migrate)
+
+    backup = commands.add_parser("backup", help="copy the SQLite database to a new file, safely while Corrigo runs")
+    backup.add_argument("path", help="the new file (not an existing one)")
+    backup.set_defaults(func=cmd_backup)
+    restore = commands.add_parser("restore", help="replace the SQLite database's content by a backup's, then migrate")
+    restore.add_argument("path", help="a file made by corrigo backup")
+    restore.set_defaults(func=cmd_restore)
 
     worker = commands.add_parser("worker", help="run the job queue: deliveries, fetches, digests")
     worker.add_argument("--once", action="store_true", help="run the jobs that are due, then exit")

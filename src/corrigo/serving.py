@@ -155,6 +155,10 @@ class BufferedBodies:
             body = read_body(environ, self.limit, self.seconds)
         except BodyRefused as refused:
             status, headers, content = refused.answer
+            if environ.get("PATH_INFO") == "/api/v1/reports":
+                from corrigo.monitoring import REPORTS_REFUSED
+
+                REPORTS_REFUSED.labels(json.loads(content)["error"]["code"]).inc()
             start_response(status, headers)
             return [content]
         environ["wsgi.input"] = io.BytesIO(body)
