@@ -10,7 +10,7 @@ from django.db import connection
 from corrigo.cli import main
 from tests.conftest import ORIGIN, payload
 
-pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="backup and restore are for SQLite")
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="backup and restore are for SQLite")
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -29,6 +29,7 @@ def count(path, table: str = "reports_report") -> int:
         return database.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
+@sqlite_only
 def test_backup_copies_the_database_and_says_what_it_holds(transactional_db, client, site, capsys, tmp_path):
     post_report(client)
     post_report(client)
@@ -42,6 +43,7 @@ def test_backup_copies_the_database_and_says_what_it_holds(transactional_db, cli
     assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.sqlite3"]
 
 
+@sqlite_only
 def test_backup_under_load_is_a_sound_snapshot(transactional_db, site, capsys, tmp_path):
     live = connection.settings_dict["NAME"]
     with sqlite3.connect(live) as database:
@@ -72,6 +74,7 @@ def test_backup_under_load_is_a_sound_snapshot(transactional_db, site, capsys, t
 
 
 @pytest.mark.parametrize("name", ["exists.sqlite3", "no-such-folder/copy.sqlite3"])
+@sqlite_only
 def test_backup_refuses_a_path_it_would_clobber_or_cannot_write(db, capsys, tmp_path, name):
     (tmp_path / "exists.sqlite3").write_text("keep me")
     code, out, err = run(capsys, "backup", str(tmp_path / name))
@@ -80,6 +83,7 @@ def test_backup_refuses_a_path_it_would_clobber_or_cannot_write(db, capsys, tmp_
     assert (tmp_path / "exists.sqlite3").read_text() == "keep me"
 
 
+@sqlite_only
 def test_restore_brings_back_the_backed_up_reports(transactional_db, client, site, capsys, tmp_path):
     post_report(client)
     run(capsys, "backup", str(tmp_path / "one.sqlite3"))
@@ -103,6 +107,7 @@ def test_restore_brings_back_the_backed_up_reports(transactional_db, client, sit
         (b"", "is not a Corrigo database"),
     ],
 )
+@sqlite_only
 def test_restore_refuses_what_is_not_a_corrigo_backup_and_keeps_the_data(
     transactional_db, client, site, capsys, tmp_path, content, reason
 ):
@@ -121,6 +126,16 @@ def test_restore_refuses_what_is_not_a_corrigo_backup_and_keeps_the_data(
     assert Report.objects.count() == 1
 
 
+@sqlite_only
 def test_restore_refuses_a_missing_file_and_the_live_database(db, capsys, tmp_path):
     assert "there is no file" in run(capsys, "restore", str(tmp_path / "missing.sqlite3"))[2]
     assert "is the live database itself" in run(capsys, "restore", connection.settings_dict["NAME"])[2]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL is backed up with pg_dump")
+@pytest.mark.parametrize("command", ["backup", "restore"])
+def test_on_postgresql_backup_and_restore_point_at_pg_dump(db, capsys, tmp_path, command):
+    (tmp_path / "old.sqlite3").write_bytes(b"")
+    code, out, err = run(capsys, command, str(tmp_path / ("new.sqlite3" if command == "backup" else "old.sqlite3")))
+    assert code == 2 and out == ""
+    assert err == f"corrigo {command}: error: the database is PostgreSQL: back it up with pg_dump (docs/deploy.md, Backups)\n"

@@ -369,6 +369,23 @@ def cmd_restore(args: argparse.Namespace) -> None:
     print(f"Restored {copied.summary()} from {copied.path} into {live_database()}.")
 
 
+def cmd_erase_reporter(args: argparse.Namespace) -> None:
+    _setup()
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from corrigo.reports.privacy import erase_reporter
+
+    address = args.email.strip()
+    try:
+        if len(address) > 254:  # what a report can hold (Report.email)
+            raise ValidationError("too long")
+        validate_email(address)
+    except ValidationError:
+        raise CommandError(f"{address[:80]!r} is not an email address") from None
+    print(erase_reporter(address).summary(address))
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     import socket
 
@@ -466,6 +483,10 @@ def build_parser() -> argparse.ArgumentParser:
     restore = commands.add_parser("restore", help="replace the SQLite database's content by a backup's, then migrate")
     restore.add_argument("path", help="a file made by corrigo backup")
     restore.set_defaults(func=cmd_restore)
+
+    erase = commands.add_parser("erase-reporter", help="erase everything stored under one reader's email address")
+    erase.add_argument("email")
+    erase.set_defaults(func=cmd_erase_reporter)
 
     worker = commands.add_parser("worker", help="run the job queue: deliveries, fetches, digests")
     worker.add_argument("--once", action="store_true", help="run the jobs that are due, then exit")
