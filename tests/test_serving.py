@@ -179,3 +179,21 @@ def test_health_answers_while_fifty_connections_hold_unfinished_bodies(patient_s
     finally:
         for sock in slow:
             sock.close()
+
+
+@pytest.mark.parametrize(
+    "raw, status, code",
+    [
+        (b"GARBAGE\x00 / HTTP/1.1\r\nHost: x\r\n\r\n", 400, "bad_request"),
+        (b"GET /api/v1/health HTTP/9.9\r\nHost: x\r\n\r\n", 400, "bad_request"),
+        (b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414, "uri_too_long"),
+        (b"GET / HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-%d: y\r\n" % n for n in range(200)) + b"\r\n", 431, "headers_too_large"),
+        (b"POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 400, "bad_request"),
+        (b"GET / HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n", 400, "bad_request"),
+    ],
+)
+def test_what_gunicorn_itself_refuses_is_answered_as_json(server, raw, status, code):
+    answered, headers, body = exchange(server, raw)
+    assert answered == status
+    assert headers["content-type"] == "application/json"
+    assert json.loads(body)["error"]["code"] == code

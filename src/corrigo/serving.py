@@ -169,3 +169,46 @@ class BufferedBodies:
         with self.slots:
             # The answer is made inside the slot; a streamed one (the desk's CSV) is sent after it.
             return self.application(environ, start_response)
+
+
+# ---- gunicorn's own refusals --------------------------------------------------
+
+GUNICORN_CODES = {
+    400: "bad_request",
+    403: "forbidden",
+    414: "uri_too_long",
+    417: "expectation_failed",
+    431: "headers_too_large",
+    500: "server_error",
+    501: "not_implemented",
+}
+
+
+def write_json_error(sock, status_int: int, reason: str, mesg: str) -> None:
+    """gunicorn.util.write_error's job (a request gunicorn refused before any app saw it), in the API's shape."""
+    from gunicorn import util
+
+    message = f"{reason}: {mesg}" if mesg else reason
+    body = json.dumps({"error": {"code": GUNICORN_CODES.get(status_int, "bad_request"), "message": message[:500]}}).encode()
+    head = (
+        f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode("latin-1")
+    util.write_nonblock(sock, head + body)
+
+
+def json_error_worker():
+    """gunicorn's threaded worker whose own refusals (a malformed request line, headers too large) are JSON.
+
+    gunicorn writes them with gunicorn.util.write_error, looked up when called; each worker
+    process sets ours there once (tests/test_serving.py pins what it relies on).
+    """
+    from gunicorn import util
+    from gunicorn.workers.gthread import ThreadWorker
+
+    class JsonErrorWorker(ThreadWorker):
+        def init_process(self) -> None:
+            util.write_error = write_json_error
+            super().init_process()
+
+    return JsonErrorWorker
