@@ -86,6 +86,18 @@ def corrigo(env: dict, *args: str) -> str:
     return subprocess.run([sys.executable, "-m", "corrigo", *args], env=env, check=True, capture_output=True, text=True).stdout
 
 
+def bench_site(database_url: str | None, prefix: str = "corrigo-bench-") -> tuple[Path, dict]:
+    """A fresh data folder (or the empty PostgreSQL database), migrated, with the site "bench"; its environment."""
+    data = Path(tempfile.mkdtemp(prefix=prefix))
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CORRIGO_DEMO"}}
+    env.update(CORRIGO_DATA=str(data), CORRIGO_ALLOWED_HOSTS="127.0.0.1")
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    corrigo(env, "migrate")
+    corrigo(env, "createsite", "bench", "--origin", ORIGIN)
+    return data, env
+
+
 def wrk(url: str, seconds: int, connections: int, script: Path, env: dict) -> dict:
     out = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script), url],
@@ -112,13 +124,7 @@ def main() -> None:
     if args.bounds and args.database_url:
         parser.error("--bounds measures SQLite only")
 
-    data = Path(tempfile.mkdtemp(prefix="corrigo-bench-"))
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CORRIGO_DEMO"}}
-    env.update(CORRIGO_DATA=str(data), CORRIGO_ALLOWED_HOSTS="127.0.0.1")
-    if args.database_url:
-        env["DATABASE_URL"] = args.database_url
-    corrigo(env, "migrate")
-    corrigo(env, "createsite", "bench", "--origin", ORIGIN)
+    data, env = bench_site(args.database_url)
     if args.bounds:
         with sqlite3.connect(data / "corrigo.sqlite3") as db:
             db.execute(RECEIPTS)

@@ -23,13 +23,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from intake import ORIGIN, corrigo, free_port, report_bodies
+from intake import ORIGIN, bench_site, free_port, report_bodies
 
 
 class Server:
@@ -94,13 +93,7 @@ def main() -> None:
     if not 5 <= args.seconds <= 300 or args.every < 0.5:
         parser.error("5 to 300 seconds, a kill at most every 0.5 s")
 
-    data = Path(tempfile.mkdtemp(prefix="corrigo-kill9-"))
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CORRIGO_DEMO"}}
-    env.update(CORRIGO_DATA=str(data), CORRIGO_ALLOWED_HOSTS="127.0.0.1")
-    if args.database_url:
-        env["DATABASE_URL"] = args.database_url
-    corrigo(env, "migrate")
-    corrigo(env, "createsite", "bench", "--origin", ORIGIN)
+    data, env = bench_site(args.database_url, prefix="corrigo-kill9-")
     templates = report_bodies(500)
     server = Server(env, free_port(), data / "server.log")
     server.start()
@@ -167,7 +160,7 @@ def main() -> None:
         # The outbox's last word: everything still unanswered is sent until it is answered.
         for report_id, body in list(unanswered.items()):
             for _ in range(20):
-                if (status := send(server.port, body)) in (200, 201):
+                if send(server.port, body) in (200, 201):
                     acknowledged.add(report_id)
                     break
                 time.sleep(0.2)
