@@ -83,6 +83,11 @@ def test_a_database_out_of_reach_is_a_json_503_with_retry_after(tmp_path, broken
         wait_for(base + "/api/v1/openapi.json", process)
         assert_unavailable(*answer(urllib.request.Request(base + "/api/v1/health")))
         assert_unavailable(*answer(urllib.request.Request(base + "/api/v1/ready")))
+        try:  # a load balancer polling with HEAD sees the 503 too
+            urllib.request.urlopen(urllib.request.Request(base + "/api/v1/health", method="HEAD"), timeout=30)
+            raise AssertionError("HEAD /api/v1/health answered 2xx without a database")
+        except urllib.error.HTTPError as error:
+            assert (error.code, error.headers["Retry-After"]) == (503, "5")
         status, headers, body = answer(report_request(base))
         assert_unavailable(status, headers, body)
         # The widget on the publisher's page must be able to read when to come back.

@@ -1,6 +1,7 @@
 """The JSON API (v1, docs/api.md): one NinjaAPI, every error in one shape (reports.errors)."""
 
 import logging
+import sys
 from functools import wraps
 from typing import Literal
 
@@ -97,7 +98,8 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
 @api.exception_handler(OperationalError)
 @api.exception_handler(InterfaceError)
 def _database_lost(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
-    logger.warning("database unavailable on %s %s: %s", request.method, request.path, str(exc).strip().splitlines()[:1])
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    logger.warning("database unavailable on %s %s: %s", request.method, request.path, reason)
     return database_unavailable(request)
 
 
@@ -136,8 +138,6 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """Django's 500 for what escaped every handler; a lost database is a 503 with Retry-After."""
-    import sys
-
     error = sys.exc_info()[1]
     if isinstance(error, (OperationalError, InterfaceError)) and is_api(request):
         return database_unavailable(request)
