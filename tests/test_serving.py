@@ -199,3 +199,28 @@ def test_what_gunicorn_itself_refuses_is_answered_as_json(server, raw, status, c
     assert answered == status
     assert headers["content-type"] == "application/json"
     assert json.loads(body)["error"]["code"] == code
+
+
+def test_a_client_that_trickles_its_headers_is_cut_off(server):
+    with socket.create_connection(("127.0.0.1", server), timeout=30) as sock:
+        sock.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        stop = threading.Event()
+
+        def trickle():
+            while not stop.wait(0.3):
+                try:
+                    sock.sendall(b"X")  # one long header name that never ends
+                except OSError:
+                    return
+
+        sender = threading.Thread(target=trickle)
+        sender.start()
+        try:
+            # Stock gunicorn would wait for the end of the headers for ever; this server closes.
+            while sock.recv(65536):
+                pass
+        except ConnectionResetError:
+            pass
+        finally:
+            stop.set()
+            sender.join()

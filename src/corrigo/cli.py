@@ -246,7 +246,7 @@ def _serve(host: str, port: int, workers: int, threads: int = 1, connections: in
     from gunicorn.app.base import BaseApplication
 
     from corrigo.monitoring import child_exit
-    from corrigo.serving import BufferedBodies, json_error_worker
+    from corrigo.serving import BufferedBodies, worker_class
     from corrigo.wsgi import django_application
 
     # Workers are forked from this process: none may inherit its database connection
@@ -260,7 +260,7 @@ def _serve(host: str, port: int, workers: int, threads: int = 1, connections: in
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
-            self.cfg.set("worker_class", json_error_worker())
+            self.cfg.set("worker_class", worker_class(settings.BODY_SECONDS))
             # Slow clients wait in these threads, each on its own connection, not in Django's.
             self.cfg.set("threads", max(connections, threads))
             self.cfg.set("accesslog", os.environ.get("CORRIGO_ACCESS_LOG"))

@@ -197,18 +197,30 @@ def write_json_error(sock, status_int: int, reason: str, mesg: str) -> None:
     util.write_nonblock(sock, head + body)
 
 
-def json_error_worker():
-    """gunicorn's threaded worker whose own refusals (a malformed request line, headers too large) are JSON.
+def worker_class(seconds: float):
+    """gunicorn's threaded worker, with two changes for the open web.
 
-    gunicorn writes them with gunicorn.util.write_error, looked up when called; each worker
-    process sets ours there once (tests/test_serving.py pins what it relies on).
+    - What gunicorn itself refuses (a malformed request line, headers too large) is JSON:
+      gunicorn writes those answers with gunicorn.util.write_error, looked up when called,
+      and each worker process puts ours there once (tests/test_serving.py pins this).
+    - Each request on a connection, headers included, must be in within twice `seconds`
+      (the body has `seconds` of it): gunicorn reads headers without any deadline, so a
+      client sending a header byte now and then would hold its thread for ever.
     """
     from gunicorn import util
     from gunicorn.workers.gthread import ThreadWorker
 
-    class JsonErrorWorker(ThreadWorker):
+    class CorrigoWorker(ThreadWorker):
         def init_process(self) -> None:
             util.write_error = write_json_error
             super().init_process()
 
-    return JsonErrorWorker
+        def handle(self, conn):
+            # Only the reading side is shut at the deadline: an answer being written still goes out.
+            watched = _watchdog.watch(conn.sock, time.monotonic() + 2 * seconds)
+            try:
+                return super().handle(conn)
+            finally:
+                _watchdog.done(watched)
+
+    return CorrigoWorker
