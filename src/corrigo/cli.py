@@ -11,6 +11,9 @@ DEMO_PASSWORD = "corrigo-demo"
 DEMO_EMAIL = "editor@demo.invalid"
 # More would fork-bomb the machine; it is a typo, not a configuration.
 MAX_WORKERS = 256
+# Connections each worker holds at once (a thread each, most of them waiting on slow clients).
+DEFAULT_CONNECTIONS = 100
+MAX_CONNECTIONS = 2000
 
 
 class CommandError(Exception):
@@ -236,28 +239,56 @@ def cmd_webhook_remove(args: argparse.Namespace) -> None:
     print(f"Removed webhook {args.id} ({endpoint.url}).")
 
 
-def _serve(host: str, port: int, workers: int, threads: int = 1) -> None:
-    from django.db import connections
+def _serve(host: str, port: int, workers: int, threads: int = 1, connections: int = DEFAULT_CONNECTIONS) -> None:
+    """gunicorn's threaded workers: a thread per connection, `threads` of them in Django at once (decision 0033)."""
+    from django.conf import settings
+    from django.db import connections as databases
     from gunicorn.app.base import BaseApplication
 
-    from corrigo.wsgi import application
+    from corrigo.monitoring import child_exit
+    from corrigo.serving import BufferedBodies, worker_class
+    from corrigo.wsgi import django_application
 
     # Workers are forked from this process: none may inherit its database connection
     # (SQLite forbids sharing one across processes, and connections now outlive requests).
-    connections.close_all()
+    databases.close_all()
+    application = BufferedBodies(
+        django_application, limit=settings.REQUEST_BODY_LIMIT, seconds=settings.BODY_SECONDS, app_threads=threads
+    )
 
     class Server(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
-            self.cfg.set("threads", threads)
+            self.cfg.set("worker_class", worker_class(settings.BODY_SECONDS))
+            # Slow clients wait in these threads, each on its own connection, not in Django's.
+            self.cfg.set("threads", max(connections, threads))
             self.cfg.set("accesslog", os.environ.get("CORRIGO_ACCESS_LOG"))
+            # JSON lines without any client address (corrigo.logs); the format names none either.
+            self.cfg.set("logger_class", "corrigo.logs.GunicornLogger")
+            self.cfg.set("access_log_format", '"%(r)s" %(s)s %(B)s %(M)sms')
+            self.cfg.set("child_exit", child_exit)
             self.cfg.set("forwarded_allow_ips", os.environ.get("CORRIGO_FORWARDED_ALLOW_IPS", "127.0.0.1"))
 
         def load(self):
             return application
 
     Server().run()
+
+
+def _share_metrics_between_workers() -> None:
+    """A fresh folder where every gunicorn worker writes its metrics (corrigo.monitoring), gone at exit.
+
+    Set before anything imports prometheus_client, which reads it once.
+    """
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="corrigo-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    owner = os.getpid()
+    atexit.register(lambda: os.getpid() == owner and shutil.rmtree(folder, ignore_errors=True))
 
 
 def _start_worker_process():
@@ -315,6 +346,46 @@ def cmd_worker(args: argparse.Namespace) -> None:
         run_forever()
 
 
+def cmd_backup(args: argparse.Namespace) -> None:
+    _setup()
+    from corrigo.backup import BackupError, backup
+
+    try:
+        copied = backup(args.path)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"Backed up {copied.summary()} to {copied.path}.")
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    _setup()
+    from corrigo.backup import BackupError, live_database, restore
+
+    try:
+        copied = restore(args.path)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    _migrate(verbosity=0)  # a backup from an older release gets this release's tables
+    print(f"Restored {copied.summary()} from {copied.path} into {live_database()}.")
+
+
+def cmd_erase_reporter(args: argparse.Namespace) -> None:
+    _setup()
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from corrigo.reports.privacy import erase_reporter
+
+    address = args.email.strip()
+    try:
+        if len(address) > 254:  # what a report can hold (Report.email)
+            raise ValidationError("too long")
+        validate_email(address)
+    except ValidationError:
+        raise CommandError(f"{address[:80]!r} is not an email address") from None
+    print(erase_reporter(address).summary(address))
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     import socket
 
@@ -322,14 +393,16 @@ def cmd_serve(args: argparse.Namespace) -> None:
         socket.getaddrinfo(args.host, args.port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:  # gunicorn would retry for seconds, then log the same
         raise CommandError(f"cannot listen on {args.host!r}: {getattr(exc, 'strerror', None) or exc}") from None
+    _share_metrics_between_workers()
     _setup()
-    _serve(args.host, args.port, args.workers, args.threads)
+    _serve(args.host, args.port, args.workers, args.threads, args.connections)
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
     os.environ["CORRIGO_DEMO"] = "1"
     os.environ.setdefault("CORRIGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
     os.environ.setdefault("CORRIGO_BASE_URL", f"http://127.0.0.1:{args.port}")  # links in the demo's mail
+    _share_metrics_between_workers()
     _setup()
     from django.conf import settings
 
@@ -392,11 +465,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--threads",
         type=_positive,
         default=os.environ.get("CORRIGO_THREADS", "1"),
-        help="threads per worker (more than 1 uses gunicorn's gthread workers)",
+        help="threads per worker running the application at once (bench/README.md shows why 1 is the default)",
+    )
+    serve.add_argument(
+        "--connections",
+        type=_connections,
+        default=os.environ.get("CORRIGO_CONNECTIONS", str(DEFAULT_CONNECTIONS)),
+        help=f"connections each worker holds at once, slow ones included (default {DEFAULT_CONNECTIONS})",
     )
     serve.set_defaults(func=cmd_serve)
 
     commands.add_parser("migrate", help="create or update the database tables").set_defaults(func=cmd_migrate)
+
+    backup = commands.add_parser("backup", help="copy the SQLite database to a new file, safely while Corrigo runs")
+    backup.add_argument("path", help="the new file (not an existing one)")
+    backup.set_defaults(func=cmd_backup)
+    restore = commands.add_parser("restore", help="replace the SQLite database's content by a backup's, then migrate")
+    restore.add_argument("path", help="a file made by corrigo backup")
+    restore.set_defaults(func=cmd_restore)
+
+    erase = commands.add_parser("erase-reporter", help="erase everything stored under one reader's email address")
+    erase.add_argument("email")
+    erase.set_defaults(func=cmd_erase_reporter)
 
     worker = commands.add_parser("worker", help="run the job queue: deliveries, fetches, digests")
     worker.add_argument("--once", action="store_true", help="run the jobs that are due, then exit")
@@ -454,6 +544,10 @@ def build_parser() -> argparse.ArgumentParser:
         action.add_argument("id", type=_row_number, metavar="ID")
         action.set_defaults(func=function)
     return parser
+
+
+def _connections(value: str) -> int:
+    return _number(value, 1, MAX_CONNECTIONS, f"must be between 1 and {MAX_CONNECTIONS}")
 
 
 def _row_number(value: str) -> int:

@@ -13,6 +13,7 @@ from django.http.request import RawPostDataException
 from ninja import Query, Router
 from pydantic import ValidationError as PydanticError
 
+from corrigo.monitoring import REPORTS_REFUSED, REPORTS_TAKEN
 from corrigo.reports.errors import ApiError, ErrorOut, invalid, pydantic_fields
 from corrigo.reports.models import Case, CaseStatus, Report
 from corrigo.reports.schemas import CaseOut, CasePage, CaseWithReports, Receipt, ReportIn, ReportPage
@@ -142,8 +143,10 @@ def submit(request: HttpRequest) -> HttpResponse:
     except ApiError as exc:
         # CORS for allowed origins only (issue 2): a page the site does not trust learns
         # nothing, not even why it was refused.
+        REPORTS_REFUSED.labels(exc.code).inc()
         readable = origin is not None and exc.code != "origin_not_allowed" and origin_allowed_anywhere(origin)
         return _cors(exc.response(), origin if readable else None)
+    REPORTS_TAKEN.labels("created" if submission.created else "replay").inc()
     receipt = Receipt(id=submission.uid, status="received")
     return _cors(JsonResponse(receipt.model_dump(), status=201 if submission.created else 200), origin)
 
