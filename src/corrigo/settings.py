@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "corrigo.jobs",
     "corrigo.notify",
     "corrigo.audit",
+    "corrigo.corrections",
     "corrigo.desk",
     "corrigo.demo",
     "corrigo.widget",
