@@ -16,6 +16,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks, urlize
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from corrigo.corrections import public
@@ -76,7 +77,8 @@ def _http(url: str) -> str:
 
 def notice_html(notice) -> str:
     """A notice's text as HTML: escaped, paragraphs kept, bare URLs made links (rel=nofollow)."""
-    return linebreaks(urlize(notice.text, nofollow=True, autoescape=True), autoescape=False)
+    escaped = urlize(notice.text, nofollow=True, autoescape=True)  # escapes everything it does not link
+    return mark_safe(linebreaks(escaped, autoescape=False))  # escaped on the line above
 
 
 def _dressed(notices, language: str) -> list:
