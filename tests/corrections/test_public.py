@@ -180,3 +180,29 @@ def test_a_notice_on_an_article_found_by_its_cms_id(client, site, editor):
     answer = client.get("/api/v1/notices?site=courier&article_id=cms-42").json()
     assert [n["id"] for n in answer["notices"]] == [notice.pk]
     assert CorrectionNotice.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "text,html",
+    [
+        (
+            "See https://news.example.org/fix.",
+            '<p>See <a href="https://news.example.org/fix" rel="nofollow">https://news.example.org/fix</a>.</p>',
+        ),
+        ("One\ntwo\n\nthree", "<p>One<br>two</p><p>three</p>"),
+        ('<a href="javascript:alert(1)">x</a>', "<p>&lt;a href=&quot;javascript:alert(1)&quot;&gt;x&lt;/a&gt;</p>"),
+        (
+            'https://a.example/"onmouseover="alert(1)',
+            '<p><a href="https://a.example/" rel="nofollow">https://a.example/</a>&quot;onmouseover=&quot;alert(1)</p>',
+        ),
+        ("javascript:alert(1) ftp://x.example", "<p>javascript:alert(1) ftp://x.example</p>"),
+        (
+            "(https://a.example/x?y=1&z=2)",
+            '<p>(<a href="https://a.example/x?y=1&amp;z=2" rel="nofollow">https://a.example/x?y=1&amp;z=2</a>)</p>',
+        ),
+    ],
+)
+def test_notice_text_becomes_html_with_only_its_bare_urls_linked(text, html):
+    from corrigo.corrections.views import text_html
+
+    assert text_html(text) == html
