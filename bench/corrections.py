@@ -117,9 +117,15 @@ def main(argv):
         "corrections page, a random page": lambda: (f"{base}/", {"page": rng.randrange(1, pages + 1)}),
         "feed.atom (50 newest)": lambda: (f"{base}/feed.atom", {}),
         "feed.json (50 newest)": lambda: (f"{base}/feed.json", {}),
-        "GET /api/v1/notices, one article + JSON-LD": lambda: ("/api/v1/notices", {"site": SITE, "article_id": f"cms-{rng.randrange(ARTICLES)}"}),
+        "GET /api/v1/notices, one article + JSON-LD": lambda: (
+            "/api/v1/notices",
+            {"site": SITE, "article_id": f"cms-{rng.randrange(ARTICLES)}"},
+        ),
         "GET /api/v1/notices, newest 50": lambda: ("/api/v1/notices", {"site": SITE}),
-        "HTML fragment, one article": lambda: (f"{base}/fragment", {"url": f"https://bench.example.org/{rng.randrange(ARTICLES)}"}),
+        "HTML fragment, one article": lambda: (
+            f"{base}/fragment",
+            {"url": f"https://bench.example.org/{rng.randrange(ARTICLES)}"},
+        ),
     }
     vendor = connection.vendor
     print(f"{args.notices:,} notices over {ARTICLES:,} articles on {vendor}")
