@@ -33,6 +33,8 @@ def test_the_page_lists_notices_newest_first_with_article_kind_date_and_text(cli
     assert f'datetime="{first.published_at.strftime("%Y-%m-%dT%H:%M:%S")}' in html
     assert 'href="https://news.example.org/2026/ferry"' in html
     assert response["Access-Control-Allow-Origin"] == "*"
+    assert "script-src" not in response["Content-Security-Policy"]
+    assert response["Content-Security-Policy"].startswith("default-src 'none'")
 
 
 def test_the_policy_is_at_the_top_and_the_page_speaks_the_sites_language(client, site, editor):
