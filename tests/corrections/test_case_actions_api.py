@@ -125,6 +125,7 @@ def test_what_the_state_does_not_allow_is_409(client, site, triage):
         '{"action": "duplicate", "duplicate_of": "3"}',
         '{"action": "duplicate", "duplicate_of": 99999999999999999999999}',
         '{"action": "assign", "assignee": ""}',
+        '{"action": "assign"}',
         "[" * 10000,
     ],
 )

@@ -34,6 +34,9 @@ def test_the_page_lists_notices_newest_first_with_article_kind_date_and_text(cli
     assert 'href="https://news.example.org/2026/ferry"' in html
     assert response["Access-Control-Allow-Origin"] == "*"
     assert "script-src" not in response["Content-Security-Policy"]
+    # One h1, the notices in a main landmark, each a headed article: a screen reader can jump between them.
+    assert html.count("<h1>") == 1 and '<main id="content">' in html
+    assert html.count("<article aria-labelledby=") == 2
     assert response["Content-Security-Policy"].startswith("default-src 'none'")
 
 

@@ -41,6 +41,8 @@ class CaseActionIn(BaseModel):
     def _what_each_action_needs(self) -> "CaseActionIn":
         if self.action == "duplicate" and self.duplicate_of is None:
             raise ValueError("duplicate needs duplicate_of")
+        if self.action == "assign" and "assignee" not in self.model_fields_set:
+            raise ValueError("assign needs assignee (null unassigns)")
         if self.action == "note" and not (self.note or "").strip():
             raise ValueError("note needs a note")
         if self.notice is not None and self.action != "fixed":

@@ -83,7 +83,7 @@ BARE_URL = re.compile(r"https?://[^\s<>\"']+")
 URL_END = ".,;:!?)]}»”’"
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)  # 2,048 notices' HTML: a few MB at worst (5,000 characters each)
 def text_html(text: str) -> str:
     """Plain text as HTML: every character escaped, paragraphs and line breaks kept, bare URLs made links.
 
