@@ -176,8 +176,12 @@ def test_the_fragment_shows_banners_and_folds_minor_fixes(client, site, editor):
     assert "<script" not in html
     none = client.get("/corrections/courier/fragment?url=https://news.example.org/2026/never")
     assert (none.status_code, none.content.strip()) == (200, b"")
-    for query in ("", "?url=x&article_id=y", "?url=not%20a%20url"):
+    for query in ("", "?url=x&article_id=y", "?url=not%20a%20url", "?url=https://a.example/" + "x" * 5000):
         assert client.get(f"/corrections/courier/fragment{query}").status_code == 400
+    for article_id in ("%00", "%ED%A0%80", "x" * 5000, "%27%3B--"):
+        answer = client.get(f"/corrections/courier/fragment?article_id={article_id}")
+        assert (answer.status_code, answer.content.strip()) == (200, b"")
+        assert client.get(f"/api/v1/notices?site=courier&article_id={article_id}").status_code in (200, 400)
 
 
 def test_a_notice_on_an_article_found_by_its_cms_id(client, site, editor):

@@ -14,6 +14,7 @@ from corrigo.articles.models import Article
 from corrigo.corrections.models import CorrectionNotice
 from corrigo.lib.urls import InvalidURL, canonical_url
 from corrigo.sites.models import Site
+from corrigo.sql import UNSTORABLE
 
 # How many notices the feeds carry, and the JSON-LD of one article at most.
 FEED_SIZE = 50
@@ -34,6 +35,8 @@ def find_article(site: Site, *, url: str | None = None, article_id: str | None =
     Raises InvalidURL for a URL that is not one.
     """
     articles = Article.objects.filter(site=site)
+    if article_id and UNSTORABLE.search(article_id):
+        return None  # intake stores no such id (and PostgreSQL cannot even compare one)
     if article_id:
         return articles.filter(external_id=article_id).order_by("pk").first()
     if url:
