@@ -57,7 +57,7 @@ def test_a_notice_written_on_the_desk_reaches_the_page_the_feed_and_the_article(
     page.goto(demo_server.url + "/")
     box = page.locator("[data-corrigo-notices]")
     box.scroll_into_view_if_needed()
-    expect(box.locator(".corrigo-notice")).to_have_count(2)
+    expect(box.get_by_role("region", name="Corrections to this article").locator(".corrigo-notice")).to_have_count(2)
     expect(box.locator(".corrigo-retraction")).to_contain_text("Retraction")
     expect(box.locator(".corrigo-retraction")).to_contain_text("We retract the figure <b>€18,000</b>.")
     expect(box.locator(".corrigo-correction")).to_contain_text(draft)

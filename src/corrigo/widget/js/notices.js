@@ -5,9 +5,9 @@
  * is ever parsed as HTML. Minor fixes are listed folded, never as a banner. */
 
 const KINDS = {
-  en: { correction: 'Correction', clarification: 'Clarification', update: 'Update', editors_note: "Editor's note", retraction: 'Retraction', minor: 'Smaller fixes' },
-  uk: { correction: 'Виправлення', clarification: 'Уточнення', update: 'Оновлення', editors_note: 'Примітка редакції', retraction: 'Відкликання', minor: 'Дрібні виправлення' },
-  ru: { correction: 'Исправление', clarification: 'Уточнение', update: 'Обновление', editors_note: 'Примечание редакции', retraction: 'Отзыв публикации', minor: 'Мелкие исправления' }
+  en: { correction: 'Correction', clarification: 'Clarification', update: 'Update', editors_note: "Editor's note", retraction: 'Retraction', minor: 'Smaller fixes', label: 'Corrections to this article' },
+  uk: { correction: 'Виправлення', clarification: 'Уточнення', update: 'Оновлення', editors_note: 'Примітка редакції', retraction: 'Відкликання', minor: 'Дрібні виправлення', label: 'Виправлення до цієї статті' },
+  ru: { correction: 'Исправление', clarification: 'Уточнение', update: 'Обновление', editors_note: 'Примечание редакции', retraction: 'Отзыв публикации', minor: 'Мелкие исправления', label: 'Исправления к этой статье' }
 }
 
 function articleQuery (site) {
@@ -45,6 +45,7 @@ export function render (box, notices, language) {
   const words = KINDS[language] || KINDS.en
   const section = element('section', 'corrigo-notices')
   section.lang = language
+  section.setAttribute('aria-label', words.label)
   const banners = notices.filter((notice) => !notice.minor)
   const smaller = notices.filter((notice) => notice.minor)
   for (const notice of banners) section.append(noticeElement(notice, words, language))
