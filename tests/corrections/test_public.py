@@ -215,3 +215,15 @@ def test_notice_text_becomes_html_with_only_its_bare_urls_linked(text, html):
     from corrigo.corrections.views import text_html
 
     assert text_html(text) == html
+
+
+def test_a_kept_answer_is_the_same_answer_and_a_change_makes_a_new_one(client, site, editor):
+    notice = publish(case_about("Augest"), editor, "First words.")
+    first = client.get("/corrections/courier/")
+    second = client.get("/corrections/courier/")  # a second reader, without the ETag: the kept answer
+    assert second.content == first.content
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert second["Content-Type"] == first["Content-Type"] and second["ETag"] == first["ETag"]
+    services.edit(notice, by=editor, text="Second words.")
+    third = client.get("/corrections/courier/").content.decode()
+    assert "Second words." in third and "First words." not in third

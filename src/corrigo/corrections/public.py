@@ -62,7 +62,7 @@ def freshness(site: Site) -> Freshness:
     state = CorrectionNotice.objects.filter(site=site).aggregate(last=Max("updated_at"), count=Count("pk"))
     last = max(filter(None, [state["last"], site.created_at]))
     words = f"{site.name}|{site.default_language}|{site.corrections_policy}"
-    tag = f"{state['count']}|{last.isoformat()}|{hashlib.sha256(words.encode()).hexdigest()}"
+    tag = f"{site.pk}|{state['count']}|{last.isoformat()}|{hashlib.sha256(words.encode()).hexdigest()}"
     return Freshness(last_modified=last, tag=tag)
 
 

@@ -9,6 +9,7 @@ import json
 import re
 from functools import lru_cache, wraps
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
@@ -27,6 +28,8 @@ from corrigo.notify.strings import language_of
 from corrigo.sites.models import Site
 
 PAGE_SIZE = 20
+# How long an answer is kept for the next reader: its ETag changes with any notice, so this only bounds memory.
+KEEP_SECONDS = 300
 # The corrections page runs no script and loads only its own stylesheet.
 PAGE_POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"
 TITLE_LENGTH = 300
@@ -39,12 +42,19 @@ def cors_get(response: HttpResponse) -> HttpResponse:
 
 
 def conditional(request, freshness: public.Freshness, make_response) -> HttpResponse:
-    """304 when the client has this answer already; else make_response(). Both with the validators and open CORS."""
+    """304 when the client has this answer already; else the answer, made once per ETag and kept
+    for the next reader (feed readers poll); all with the validators and open CORS."""
     etag = freshness.etag(request.get_full_path())
     last_modified = int(freshness.last_modified.timestamp())
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
-        response = make_response()
+        key = "corrections:" + etag.strip('"')
+        if (kept := cache.get(key)) is not None:
+            response = HttpResponse(kept[0], headers=kept[1])
+        else:
+            response = make_response()
+            if response.status_code == 200:
+                cache.set(key, (response.content, dict(response.headers)), KEEP_SECONDS)
     if response.status_code in (200, 304):
         response["ETag"] = etag
         response["Last-Modified"] = http_date(last_modified)
