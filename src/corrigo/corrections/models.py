@@ -52,7 +52,7 @@ class CorrectionNotice(models.Model):
             # (Published in id order: notices are published as they are made.)
             models.Index(fields=["site", "withdrawn_at", "-id"], name="notice_site_newest"),
             models.Index(fields=["article", "withdrawn_at", "-id"], name="notice_article_newest"),
-            # The public surfaces' ETag and Last-Modified: the last change on a site.
+            # The public surfaces' ETag and Last-Modified: the site's last change, one index probe.
             models.Index(fields=["site", "updated_at"], name="notice_site_updated"),
         ]
 

@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Max, Q
+from django.db.models import Max, Q
 
 from corrigo.articles.models import Article
 from corrigo.corrections.models import CorrectionNotice
@@ -58,11 +58,16 @@ class Freshness:
 
 
 def freshness(site: Site) -> Freshness:
-    """One indexed aggregate: publishing adds a row, editing and withdrawing move updated_at."""
-    state = CorrectionNotice.objects.filter(site=site).aggregate(last=Max("updated_at"), count=Count("pk"))
-    last = max(filter(None, [state["last"], site.created_at]))
+    """The site's last notice change, one index probe (every public answer asks, 304s included).
+
+    Publishing writes a row with updated_at now, editing and withdrawing set it to now: each
+    moves the maximum. (A notice removed with its article, in the admin, is not seen until
+    the next change.)
+    """
+    last = CorrectionNotice.objects.filter(site=site).aggregate(last=Max("updated_at"))["last"]
+    last = max(filter(None, [last, site.created_at]))
     words = f"{site.name}|{site.default_language}|{site.corrections_policy}"
-    tag = f"{site.pk}|{state['count']}|{last.isoformat()}|{hashlib.sha256(words.encode()).hexdigest()}"
+    tag = f"{site.pk}|{last.isoformat()}|{hashlib.sha256(words.encode()).hexdigest()}"
     return Freshness(last_modified=last, tag=tag)
 
 

@@ -71,7 +71,8 @@ def public_view(view):
         site = Site.objects.filter(key=key).first()
         if site is None:
             raise Http404("No such site.")
-        return conditional(request, public.freshness(site), lambda: view(request, site))
+        freshness = public.freshness(site)
+        return conditional(request, freshness, lambda: view(request, site, freshness))
 
     return wrapper
 
@@ -124,7 +125,7 @@ def _dressed(notices, language: str) -> list:
 
 
 @public_view
-def page(request, site: Site):
+def page(request, site: Site, freshness: public.Freshness):
     language = _language(site)
     # A page's ids from the index alone (a deep OFFSET skips index entries, not joined rows), then its 20 notices.
     pages = Paginator(public.live_notices(site).values_list("pk", flat=True), PAGE_SIZE)
@@ -160,7 +161,7 @@ def _notice_link(urls: dict, notice) -> str:
 
 
 @public_view
-def feed_atom(request, site: Site):
+def feed_atom(request, site: Site, freshness: public.Freshness):
     language = _language(site)
     urls = _urls(request, site)
     feed = Atom1Feed(
@@ -193,7 +194,7 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 
 @public_view
-def feed_json(request, site: Site):
+def feed_json(request, site: Site, freshness: public.Freshness):
     language = _language(site)
     urls = _urls(request, site)
     items = []
@@ -228,7 +229,7 @@ def feed_json(request, site: Site):
 
 
 @public_view
-def fragment(request, site: Site):
+def fragment(request, site: Site, freshness: public.Freshness):
     """One article's notices as an HTML fragment, for a CMS to include server-side (empty when it has none)."""
     url, article_id = request.GET.get("url"), request.GET.get("article_id")
     if bool(url) == bool(article_id):
