@@ -29,6 +29,7 @@ BUDGET = 2 * 1024  # bytes gzipped on page view (issue 14)
 FIRST_USE_BUDGET = 8 * 1024  # bytes gzipped loaded on first use (issue 14)
 PAGE_VIEW = ("widget.js",)
 FIRST_USE = ("ui.js", "widget.css")
+NOTICES_BOX = ("notices.js",)  # only on pages with a data-corrigo-notices box, when it nears the viewport
 
 
 def gzipped(name: str) -> int:
@@ -60,6 +61,8 @@ def size_table() -> str:
         rows.append(f"| `{name}` | first use | {raw(name):,} | {gzipped(name):,} |")
     for name in strings_files():
         rows.append(f"| `{name}` | first use, one language | {raw(name):,} | {gzipped(name):,} |")
+    for name in NOTICES_BOX:
+        rows.append(f"| `{name}` | a notices box nears the viewport | {raw(name):,} | {gzipped(name):,} |")
     rows.append(f"| **page view** | | | **{page_view_bytes():,}** of {BUDGET:,} budget |")
     rows.append(
         f"| **first use** (lazy part, styles, largest strings file) | | | **{first_use_bytes():,}** of {FIRST_USE_BUDGET:,} budget |"

@@ -12,6 +12,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic import ConfigDict
 
+from corrigo.corrections.api import router as corrections_router
 from corrigo.reports.api import router as reports_router
 from corrigo.reports.errors import ApiError, error_response, pydantic_fields
 
@@ -233,3 +234,4 @@ def ready(request: HttpRequest) -> HttpResponse | dict:
 
 
 api.add_router("/", reports_router)
+api.add_router("/", corrections_router)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "corrigo.jobs",
     "corrigo.notify",
     "corrigo.audit",
+    "corrigo.corrections",
     "corrigo.desk",
     "corrigo.demo",
     "corrigo.widget",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("widget/<str:name>", widget.serve, name="widget-file"),
     path("desk/", include("corrigo.desk.urls")),
     path("notify/", include("corrigo.notify.urls")),
+    path("corrections/", include("corrigo.corrections.urls")),
     path("admin/", admin.site.urls),
     path("", include("corrigo.demo.urls")),
 ]

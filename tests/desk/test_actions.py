@@ -280,6 +280,10 @@ def test_the_desk_has_no_way_to_edit_the_log():
         "mailbox",
         "mailbox-mail",
         "mailbox-html",
+        # Correction notices: edits and withdrawals add log lines, never change one.
+        "fix-with-notice",
+        "notice-edit",
+        "notice-withdraw",
     }
 
 

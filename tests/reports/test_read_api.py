@@ -218,6 +218,7 @@ def test_answers_keep_their_documented_keys_in_order(client, site):
         "resolved_at",
         "duplicate_of",
         "reports",
+        "notices",
     ]
     assert list(case["article"]) == ["id", "url", "title"]
     assert list(case["anchor"]) == ["status", "start", "end", "version_id", "checked_at"]

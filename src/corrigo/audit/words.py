@@ -11,6 +11,7 @@ SETTING_NAMES = {
     "sla_fact_hours": "answer time for factual errors",
     "sla_typo_hours": "answer time for typos",
     "sla_other_hours": "answer time for other reports",
+    "corrections_policy": "corrections policy",
 }
 
 

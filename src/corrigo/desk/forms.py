@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 from corrigo.anchoring import selector_error
+from corrigo.corrections.models import NoticeKind
+from corrigo.corrections.services import MAX_TEXT, InvalidNotice, clean_text
 from corrigo.desk.metrics import MAX_DAYS
 from corrigo.lib.urls import InvalidURL, parse_origin
 from corrigo.reports.actions import MAX_NOTE, OUTCOMES
@@ -51,6 +53,20 @@ class BulkOutcomeForm(forms.Form):
 
 class NoteForm(forms.Form):
     text = forms.CharField(max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NoticeForm(forms.Form):
+    """A correction notice as an editor writes it on the case page."""
+
+    kind = forms.ChoiceField(choices=NoticeKind.choices, initial=NoticeKind.CORRECTION)
+    text = forms.CharField(max_length=MAX_TEXT, strip=False, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}))
+    minor = forms.BooleanField(required=False, label="Minor (a typo-class fix: listed, never a banner)")
+
+    def clean_text(self) -> str:
+        try:
+            return clean_text(self.cleaned_data["text"])
+        except InvalidNotice as error:
+            raise ValidationError(str(error)) from None
 
 
 class MergeForm(forms.Form):
@@ -107,7 +123,17 @@ def _selectors(value: str) -> str:
     return value
 
 
+MAX_POLICY = 10_000
+
+
 class SiteSettingsForm(forms.ModelForm):
+    corrections_policy = forms.CharField(
+        required=False,
+        max_length=MAX_POLICY,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Corrections policy",
+        help_text="Plain text at the top of the public corrections page: how you correct, and how to reach you.",
+    )
     default_language = forms.CharField(
         max_length=35,
         validators=[RegexValidator(LANGUAGE_TAG, "A language tag such as en, uk or pt-BR.")],
@@ -116,7 +142,7 @@ class SiteSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Site
-        fields = ["name", "article_selector", "ignore_selectors", "default_language", *ANSWER_TIMES]
+        fields = ["name", "article_selector", "ignore_selectors", "default_language", *ANSWER_TIMES, "corrections_policy"]
         labels = {
             "sla_fact_hours": "Answer factual errors within (hours)",
             "sla_typo_hours": "Answer typos within (hours)",
@@ -146,6 +172,12 @@ class SiteSettingsForm(forms.ModelForm):
 
     def clean_ignore_selectors(self) -> str:
         return _selectors(self.cleaned_data["ignore_selectors"])
+
+    def clean_corrections_policy(self) -> str:
+        policy = self.cleaned_data["corrections_policy"]
+        if UNSTORABLE.search(policy):
+            raise ValidationError("The policy may not contain NUL characters or unpaired surrogates.")
+        return policy
 
 
 class OriginsForm(forms.Form):

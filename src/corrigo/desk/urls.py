@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter, reverse_lazy
 
-from corrigo.desk import notify_views, views
+from corrigo.desk import notice_views, notify_views, views
 from corrigo.sql import ROW_ID
 
 
@@ -48,6 +48,9 @@ urlpatterns = [
     path("cases/<id:pk>/note/", views.add_note, name="note"),
     path("cases/<id:pk>/merge/", views.merge, name="merge"),
     path("cases/<id:pk>/unmerge/", views.unmerge, name="unmerge"),
+    path("cases/<id:pk>/fix-with-notice/", notice_views.fix_with_notice, name="fix-with-notice"),
+    path("notices/<id:notice_id>/edit/", notice_views.edit_notice, name="notice-edit"),
+    path("notices/<id:notice_id>/withdraw/", notice_views.withdraw_notice, name="notice-withdraw"),
     path("undo/", views.undo, name="undo"),
     path("filters/", views.save_filter, name="filter-save"),
     path("filters/<id:filter_id>/delete/", views.delete_filter, name="filter-delete"),

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST, require_safe
 from corrigo import audit
 from corrigo.articles.models import ArticleVersion
 from corrigo.audit.models import KINDS, Entry, Verb
+from corrigo.corrections.services import draft
 from corrigo.desk import cards, charts
 from corrigo.desk import queue as queue_rules
 from corrigo.desk.access import case_view, has_role, roles_of, site_view, sites_where
@@ -35,6 +36,7 @@ from corrigo.desk.forms import (
     MemberForm,
     MergeForm,
     NoteForm,
+    NoticeForm,
     OriginsForm,
     OutcomeForm,
     PeriodForm,
@@ -431,6 +433,16 @@ def _case_context(request, case, **forms) -> dict:
         "assign_form": forms.get("assign_form") or AssignForm(members=members, initial={"assignee": case.assignee_id}),
         "note_form": forms.get("note_form") or NoteForm(),
         "merge_form": forms.get("merge_form") or MergeForm(),
+        "notice_form": (forms.get("notice_form") or NoticeForm(initial={"text": draft(case)})) if can_act else None,
+        "notices": [
+            (
+                notice,
+                NoticeForm(
+                    initial={"kind": notice.kind, "text": notice.text, "minor": notice.minor}, auto_id=f"id_notice{notice.pk}_%s"
+                ),
+            )
+            for notice in case.notices.order_by("published_at", "pk")
+        ],
         "case_data": {"id": case.pk, "quote": case.exact, "prefix": case.prefix, "suffix": case.suffix},
     }
 

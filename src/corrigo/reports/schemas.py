@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from corrigo.anchoring import CONTEXT_LENGTH
+from corrigo.corrections.models import NoticeKind
 from corrigo.lib.urls import InvalidURL, canonical_url
 from corrigo.reports.models import AnchorStatus, Case, CaseStatus, Category, Report
 
@@ -241,12 +242,29 @@ class CaseOut(Out):
         return case.assignee.get_username() if case.assignee_id else None
 
 
+class NoticeOut(Out):
+    """A published correction notice (corrigo.corrections)."""
+
+    id: int
+    kind: Literal[tuple(NoticeKind.values)]
+    text: str
+    minor: bool
+    published_at: Timestamp
+    updated_at: Timestamp
+    article: ArticleOut
+
+
 class CaseWithReports(CaseOut):
     reports: list[ReportOut]
+    notices: list[NoticeOut] = Field(description="The case's published notices, oldest first (withdrawn ones left out).")
 
     @staticmethod
     def resolve_reports(case: Case):
         return case.reports.order_by("pk")
+
+    @staticmethod
+    def resolve_notices(case: Case):
+        return case.notices.live().select_related("article").order_by("published_at", "pk")
 
 
 NEXT_PAGE = "Pass as cursor for the next page; null on the last."

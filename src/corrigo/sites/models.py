@@ -23,6 +23,9 @@ class Site(models.Model):
     sla_fact_hours = models.PositiveIntegerField(null=True, blank=True, default=24, help_text="Factual errors, in hours.")
     sla_typo_hours = models.PositiveIntegerField(null=True, blank=True, default=72, help_text="Typos, in hours.")
     sla_other_hours = models.PositiveIntegerField(null=True, blank=True, help_text="Everything else, in hours.")
+    corrections_policy = models.TextField(
+        blank=True, default="", db_default="", help_text="Shown at the top of the public corrections page (plain text)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

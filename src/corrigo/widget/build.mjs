@@ -24,7 +24,7 @@ const common = {
 mkdirSync(output, { recursive: true })
 // The loader is a classic script (the embed tag has no type=module); the lazy part an ES module.
 await esbuild.build({ ...common, entryPoints: [join(source, 'widget.js')], format: 'iife', target: 'es2020', banner: { js: banner } })
-await esbuild.build({ ...common, entryPoints: [join(source, 'ui.js')], format: 'esm', target: 'es2020', banner: { js: banner } })
+await esbuild.build({ ...common, entryPoints: [join(source, 'ui.js'), join(source, 'notices.js')], format: 'esm', target: 'es2020', banner: { js: banner } })
 await esbuild.build({ ...common, entryPoints: [join(source, 'widget.css')] })
 for (const name of readdirSync(source).filter((file) => /^i18n-[a-z]+\.json$/.test(file))) {
   const strings = JSON.parse(readFileSync(join(source, name), 'utf8'))

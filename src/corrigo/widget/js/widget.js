@@ -3,7 +3,8 @@
  * selection, a "write to us" link, a settled selection on a touch screen. Nothing else
  * happens on page view: no request, no DOM change. On first use it loads the rest in
  * parallel: ui.js (the text model, the quote, the dialog, delivery, the touch button),
- * widget.css and one language's strings. The one global is window.Corrigo. */
+ * widget.css and one language's strings. A page with a data-corrigo-notices box loads
+ * notices.js when the box nears the viewport. The one global is window.Corrigo. */
 (() => {
   if (window.Corrigo || !window.HTMLDialogElement || !Element.prototype.attachShadow) return
   const script = document.currentScript || document.querySelector('script[data-site][src*="widget.js"]')
@@ -145,6 +146,22 @@
       else addEventListener('load', resume)
     }
   } catch { /* storage disabled: nothing kept, nothing to resume */ }
+
+  // A page with a <div data-corrigo-notices> box gets the article's notices there once the box
+  // nears the viewport (notices.js, loaded then); a page without one makes no request.
+  const watchNoticesBox = () => {
+    const box = document.querySelector('[data-corrigo-notices]')
+    if (!box || !window.IntersectionObserver) return
+    const watch = new IntersectionObserver((entries) => {
+      if (!entries.some((entry) => entry.isIntersecting)) return
+      watch.disconnect()
+      import(base + 'widget/notices.js').then((notices) => notices.show(box, { site: tag.site, base, language: language() }))
+        .catch((error) => console.warn('Corrigo:', error))
+    }, { rootMargin: '300px' })
+    watch.observe(box)
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', watchNoticesBox)
+  else watchNoticesBox()
 
   window.Corrigo = {
     version: 1,
