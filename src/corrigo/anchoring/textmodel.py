@@ -142,6 +142,11 @@ def article_text(
     return normalise(_walk(root, ignored))
 
 
+def root_matches(html: str, article_selector: str) -> bool:
+    """Whether some element of the page matches the article selector (rule 1 would not fall back)."""
+    return _first_match(LexborHTMLParser(html.removeprefix("\ufeff")), article_selector) is not None
+
+
 # What selector_error looks at once strings and attribute tests are blanked out.
 _QUOTED = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""")
 _ATTRIBUTE_TEST = re.compile(r"\[[^\]]*\]")

@@ -16,12 +16,12 @@ from django.utils import timezone
 
 from corrigo.anchoring import quote_from_text
 from corrigo.articles.models import ArticleVersion
-from corrigo.articles.services import record_version, upsert_article
+from corrigo.articles.services import record_reader_copy, upsert_article
 from corrigo.notify.events import emit
 from corrigo.notify.models import EventType
 from corrigo.reports.models import Case, CaseStatus, Category, Report
 from corrigo.reports.priority import case_priority
-from corrigo.reports.reanchoring import anchor_case, reanchor_open_cases
+from corrigo.reports.reanchoring import anchor_case, follow_text
 from corrigo.reports.schemas import ReportIn, cross_field_errors
 from corrigo.sites.models import Site
 from corrigo.sql import fetchone, insert, update, values_of, write_transaction
@@ -101,11 +101,12 @@ def _store(site: Site, data: ReportIn) -> Submission:
     filing = Filing(site.pk, article_id, latest_version_id, data.category or "", now)
     if data.quote is not None:
         text = data.article_text
-        filing.version_id, new_text = record_version(article_id, text, now)
-        if new_text:
+        filing.version_id, filing.latest_version_id, followed = record_reader_copy(
+            article_id, latest_version_id, text, corroborate=not site.follows_publisher, now=now
+        )
+        if followed:
             # Before this report is filed, so that it meets its case where the passage is now.
-            reanchor_open_cases(article_id, filing.version_id, text, now)
-            filing.latest_version_id = filing.version_id
+            follow_text(site.pk, article_id, filing.version_id, text, now)
         # The context is taken from the text itself, so it is right whatever the client sent.
         quote = quote_from_text(text, data.quote.start, data.quote.end)
         filing.exact, filing.prefix, filing.suffix = quote.exact, quote.prefix, quote.suffix

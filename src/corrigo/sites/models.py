@@ -23,10 +23,21 @@ class Site(models.Model):
     sla_fact_hours = models.PositiveIntegerField(null=True, blank=True, default=24, help_text="Factual errors, in hours.")
     sla_typo_hours = models.PositiveIntegerField(null=True, blank=True, default=72, help_text="Typos, in hours.")
     sla_other_hours = models.PositiveIntegerField(null=True, blank=True, help_text="Everything else, in hours.")
+    fetch_articles = models.BooleanField(
+        default=False, help_text="Fetch an article's page (canonical URL, among the allowed origins) to learn its latest text."
+    )
+    receives_pushes = models.BooleanField(
+        default=False, help_text="Set by the first version the publisher pushes: from then on readers' copies never move anchors."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return self.key
+
+    @property
+    def follows_publisher(self) -> bool:
+        """Whether anchors follow only published texts (pushed or fetched), never readers' copies."""
+        return self.receives_pushes or self.fetch_articles
 
     def sla_hours(self, category: str) -> int | None:
         """The site's answer time for a case of this category (uncategorised counts as other)."""
