@@ -9,6 +9,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic import ConfigDict
 
+from corrigo.articles.api import router as articles_router
 from corrigo.reports.api import router as reports_router
 from corrigo.reports.errors import ApiError, error_response, pydantic_fields
 
@@ -104,3 +105,4 @@ def health_head(request: HttpRequest) -> HttpResponse:
 
 
 api.add_router("/", reports_router)
+api.add_router("/", articles_router)

@@ -172,7 +172,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # A report body is at most 1 MiB (docs/api.md); Django refuses larger bodies early.
 REPORT_BODY_LIMIT = 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = REPORT_BODY_LIMIT
+PUBLISH_BODY_LIMIT = 2 * 1024 * 1024  # a CMS's push (POST /api/v1/articles) may carry a whole page
+# The largest body any endpoint takes; each endpoint checks its own limit (intake: 1 MiB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = PUBLISH_BODY_LIMIT
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not (DEBUG or DEMO) and env_bool("CORRIGO_SECURE_COOKIES", True)
