@@ -8,11 +8,10 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
-from corrigo.articles.publishing import NoArticleInPage, PublishedText, publish_text, text_of_page
+from corrigo.articles.publishing import Unpublishable, push_article
 from corrigo.articles.schemas import ArticleIn, PushAnswer
 from corrigo.reports.api import inlined, read_json_object, site_for_token, validated
 from corrigo.reports.errors import ApiError, ErrorOut
-from corrigo.reports.schemas import MAX_ARTICLE_TEXT
 from corrigo.sites.api_auth import TokenAuth
 from corrigo.sites.models import Scope
 
@@ -45,28 +44,10 @@ PUSH_SCHEMA = {
 def push(request: HttpRequest):
     pushed = validated(ArticleIn, read_json_object(request, settings.PUBLISH_BODY_LIMIT, "push"))
     site = site_for_token(request, pushed.site)
-    text = pushed.text
-    if text is None:
-        try:
-            text = text_of_page(site, pushed.html)
-        except NoArticleInPage as exc:
-            raise ApiError(422, "no_article", str(exc)) from None
-        if not text:
-            raise ApiError(422, "no_article", "The article in this HTML has no text.")
-        if len(text) > MAX_ARTICLE_TEXT:
-            raise ApiError(422, "too_long", f"The article's text is over {MAX_ARTICLE_TEXT:,} characters.")
-    publication = publish_text(
-        site,
-        PublishedText(
-            url=pushed.url,
-            text=text,
-            canonical_url=pushed.canonical_url or "",
-            external_id=pushed.article_id or "",
-            title=pushed.title or "",
-            published_at=pushed.published_at,
-            modified_at=pushed.modified_at,
-        ),
-    )
+    try:
+        publication = push_article(site, pushed)
+    except Unpublishable as exc:
+        raise ApiError(422, exc.code, str(exc)) from None
     return JsonResponse(answer(publication), status=201 if publication.new else 200)
 
 

@@ -15,16 +15,22 @@ from django.utils import timezone
 from corrigo.anchoring import article_text
 from corrigo.anchoring.textmodel import root_matches
 from corrigo.articles.models import TRUST, Article, ArticleVersion, VersionSource
+from corrigo.articles.schemas import ArticleIn
 from corrigo.articles.services import text_hash, upsert_article
 from corrigo.reports.models import Case
 from corrigo.reports.reanchoring import follow_text
+from corrigo.reports.schemas import MAX_ARTICLE_TEXT
 from corrigo.sites.models import Site
 from corrigo.sites.services import forget_cached_sites
 from corrigo.sql import insert, write_transaction
 
 
-class NoArticleInPage(ValueError):
-    """The HTML has no element matching the site's article selector: Corrigo does not guess."""
+class Unpublishable(ValueError):
+    """HTML Corrigo will not take as the article: `code` says why (no_article, too_long)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -51,10 +57,38 @@ class Publication:
 
 
 def text_of_page(site: Site, html: str) -> str:
-    """The article text of a page or of the article's HTML, as the widget computes it on the site."""
+    """The article text of a page or of the article's HTML, as the widget computes it on the site.
+
+    Unpublishable when the site's article selector matches nothing (the text model would
+    fall back to <article> or <body>: a guess), when the article has no text, or too much.
+    """
     if site.article_selector and not root_matches(html, site.article_selector):
-        raise NoArticleInPage(f"The HTML has no element matching the site's article selector {site.article_selector!r}.")
-    return article_text(html, site.article_selector or None, site.ignore_selectors)
+        raise Unpublishable(
+            "no_article", f"The HTML has no element matching the site's article selector {site.article_selector!r}."
+        )
+    text = article_text(html, site.article_selector or None, site.ignore_selectors)
+    if not text:
+        raise Unpublishable("no_article", "The article in this HTML has no text.")
+    if len(text) > MAX_ARTICLE_TEXT:
+        raise Unpublishable("too_long", f"The article's text is over {MAX_ARTICLE_TEXT:,} characters.")
+    return text
+
+
+def push_article(site: Site, pushed: ArticleIn) -> Publication:
+    """A CMS's push (the API's and `corrigo push`'s), validated by ArticleIn: its text published."""
+    text = pushed.text if pushed.text is not None else text_of_page(site, pushed.html)
+    return publish_text(
+        site,
+        PublishedText(
+            url=pushed.url,
+            text=text,
+            canonical_url=pushed.canonical_url or "",
+            external_id=pushed.article_id or "",
+            title=pushed.title or "",
+            published_at=pushed.published_at,
+            modified_at=pushed.modified_at,
+        ),
+    )
 
 
 def _when(published_at: datetime | None, modified_at: datetime | None) -> datetime | None:
