@@ -234,6 +234,27 @@ def cmd_push(args: argparse.Namespace) -> None:
     print(f"{said}; {moved} open case{'s' * (moved != 1)} re-anchored", file=sys.stderr)
 
 
+def cmd_fetch(args: argparse.Namespace) -> None:
+    _setup()
+    import json
+
+    from corrigo.articles.api import answer
+    from corrigo.articles.fetching import FetchRefused, fetch_article
+    from corrigo.lib.http import FetchFailed
+
+    site = _site(args.site)
+    try:
+        fetched = fetch_article(site, args.url)
+    except FetchRefused as exc:
+        raise CommandError(f"refused: {exc}") from None
+    except FetchFailed as exc:
+        raise CommandError(f"the fetch failed: {exc}") from None
+    print(json.dumps({**answer(fetched.publication), "url": fetched.url, "title": fetched.title}, indent=2))
+    moved = len(fetched.publication.cases)
+    said = "a new version" if fetched.publication.new else "no change: Corrigo already had this text"
+    print(f"{said}; {moved} open case{'s' * (moved != 1)} re-anchored", file=sys.stderr)
+
+
 def cmd_webhook_add(args: argparse.Namespace) -> None:
     _setup()
     from corrigo.notify.webhooks import EndpointError, add_endpoint
@@ -503,6 +524,13 @@ def build_parser() -> argparse.ArgumentParser:
     push.add_argument("--text", action="store_true", help="FILE is the article text in the text model, not HTML")
     push.add_argument("file", metavar="FILE|-", help="the page's HTML (or text with --text); - reads stdin")
     push.set_defaults(func=cmd_push)
+
+    fetch = commands.add_parser(
+        "fetch", help="fetch an article's page now (the site must fetch pages) and publish its text; prints what it found"
+    )
+    fetch.add_argument("--site", required=True)
+    fetch.add_argument("--url", required=True, help="the article's page, on one of the site's allowed origins")
+    fetch.set_defaults(func=cmd_fetch)
 
     webhook = commands.add_parser(
         "webhook", help="a site's webhook endpoints: add (prints the secret once), list, rotate, remove"

@@ -48,6 +48,7 @@ urlpatterns = [
     path("cases/<id:pk>/note/", views.add_note, name="note"),
     path("cases/<id:pk>/merge/", views.merge, name="merge"),
     path("cases/<id:pk>/unmerge/", views.unmerge, name="unmerge"),
+    path("cases/<id:pk>/check/", views.check_article, name="check"),
     path("undo/", views.undo, name="undo"),
     path("filters/", views.save_filter, name="filter-save"),
     path("filters/<id:filter_id>/delete/", views.delete_filter, name="filter-delete"),

@@ -231,6 +231,7 @@ class CaseOut(Out):
     quote: QuoteOut | None
     report_count: int
     anchor: AnchorOut | None
+    disputed: bool = Field(description="A reader reported the corrected words after the case came to look fixed.")
     assignee: str | None
     resolved_at: Timestamp | None
     duplicate_of: int | None = Field(validation_alias="duplicate_of_id")
