@@ -411,6 +411,8 @@ def cmd_demo(args: argparse.Namespace) -> None:
     os.environ["CORRIGO_DEMO"] = "1"
     os.environ.setdefault("CORRIGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
     os.environ.setdefault("CORRIGO_BASE_URL", f"http://127.0.0.1:{args.port}")  # links in the demo's mail
+    # The demo site fetches its own article page, on this machine's loopback address.
+    os.environ.setdefault("CORRIGO_ALLOW_PRIVATE_HOSTS", f"127.0.0.1:{args.port},localhost:{args.port}")
     _setup()
     from django.conf import settings
 
@@ -425,7 +427,8 @@ def cmd_demo(args: argparse.Namespace) -> None:
         f"  article with the widget: http://127.0.0.1:{args.port}/\n"
         f"  editors' desk:           http://127.0.0.1:{args.port}/desk/\n"
         f"  log in as {DEMO_USER!r} with password {DEMO_PASSWORD!r}\n"
-        f"The desk starts with a few demo readers' reports, one of them already fixed in the article.\n"
+        f"The desk starts with a few demo readers' reports, one of them already fixed by the newsroom's CMS.\n"
+        f"Push a new version as a CMS would: corrigo createtoken --site demo --scope publish, then README.md's curl.\n"
         f"Select a phrase in the article and press Ctrl+Enter (⌘+Enter on a Mac).\n"
         f"{_where_mail_goes(site.key, args.port)}\n",
         flush=True,
