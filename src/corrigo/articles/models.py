@@ -62,7 +62,9 @@ class ArticleVersion(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
     text = models.TextField()
     text_hash = models.CharField(max_length=64)
-    source = models.CharField(max_length=10, choices=VersionSource.choices, default=VersionSource.READER)
+    source = models.CharField(
+        max_length=10, choices=VersionSource.choices, default=VersionSource.READER, db_default=VersionSource.READER
+    )
     # What the CMS or the page says (article:modified_time, JSON-LD dateModified), when it says it.
     published_at = models.DateTimeField(null=True, blank=True)
     modified_at = models.DateTimeField(null=True, blank=True)

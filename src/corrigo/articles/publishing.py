@@ -106,6 +106,7 @@ def publish_text(site: Site, published: PublishedText) -> Publication:
     """
     with write_transaction():
         now = timezone.now()
+        # The upsert's row lock on the article (PostgreSQL) makes concurrent pushes to it take turns.
         article_id, latest_version_id = upsert_article(
             site.pk,
             url=published.url,

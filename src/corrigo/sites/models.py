@@ -23,11 +23,16 @@ class Site(models.Model):
     sla_fact_hours = models.PositiveIntegerField(null=True, blank=True, default=24, help_text="Factual errors, in hours.")
     sla_typo_hours = models.PositiveIntegerField(null=True, blank=True, default=72, help_text="Typos, in hours.")
     sla_other_hours = models.PositiveIntegerField(null=True, blank=True, help_text="Everything else, in hours.")
+    # db_default too: code of an earlier migration state (and its tests) writes sites without these.
     fetch_articles = models.BooleanField(
-        default=False, help_text="Fetch an article's page (canonical URL, among the allowed origins) to learn its latest text."
+        default=False,
+        db_default=False,
+        help_text="Fetch an article's page (canonical URL, among the allowed origins) to learn its latest text.",
     )
     receives_pushes = models.BooleanField(
-        default=False, help_text="Set by the first version the publisher pushes: from then on readers' copies never move anchors."
+        default=False,
+        db_default=False,
+        help_text="Set by the first version the publisher pushes: from then on readers' copies never move anchors.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
