@@ -180,3 +180,17 @@ def test_the_openapi_document_describes_the_push(client):
     assert {"200", "201", "401", "403", "422"} <= set(operation["responses"])
     schema = operation["requestBody"]["content"]["application/json"]["schema"]
     assert {"site", "url", "html", "text", "modified_at"} <= set(schema["properties"])
+
+
+def test_a_new_version_is_a_line_of_the_site_log_naming_the_token(client, site, publisher):
+    from corrigo.audit.models import Entry
+
+    reader_report(client, "Augest", V1)
+    push(client, publisher, text=V2, title="Ferry kept")
+    push(client, publisher, text=V2, title="Ferry kept")  # the same text again: no new line
+    [line] = Entry.objects.filter(verb="article.publish")
+    assert (
+        line.message
+        == "API token “CMS” (" + line.token.hint + "…) published a new version of “Ferry kept” (1 open case re-anchored)"
+    )
+    assert (line.site_id, line.subject) == (site.pk, URL)

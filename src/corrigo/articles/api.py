@@ -45,7 +45,7 @@ def push(request: HttpRequest):
     pushed = validated(ArticleIn, read_json_object(request, settings.PUBLISH_BODY_LIMIT, "push"))
     site = site_for_token(request, pushed.site)
     try:
-        publication = push_article(site, pushed)
+        publication = push_article(site, pushed, by=request.auth)
     except Unpublishable as exc:
         raise ApiError(422, exc.code, str(exc)) from None
     return JsonResponse(answer(publication), status=201 if publication.new else 200)

@@ -12,6 +12,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from corrigo import audit
 from corrigo.anchoring import article_text
 from corrigo.anchoring.textmodel import root_matches
 from corrigo.articles.models import TRUST, Article, ArticleVersion, VersionSource
@@ -74,7 +75,7 @@ def text_of_page(site: Site, html: str) -> str:
     return text
 
 
-def push_article(site: Site, pushed: ArticleIn) -> Publication:
+def push_article(site: Site, pushed: ArticleIn, *, by=None) -> Publication:
     """A CMS's push (the API's and `corrigo push`'s), validated by ArticleIn: its text published."""
     text = pushed.text if pushed.text is not None else text_of_page(site, pushed.html)
     return publish_text(
@@ -88,6 +89,7 @@ def push_article(site: Site, pushed: ArticleIn) -> Publication:
             published_at=pushed.published_at,
             modified_at=pushed.modified_at,
         ),
+        by=by,
     )
 
 
@@ -95,14 +97,15 @@ def _when(published_at: datetime | None, modified_at: datetime | None) -> dateti
     return modified_at or published_at
 
 
-def publish_text(site: Site, published: PublishedText) -> Publication:
+def publish_text(site: Site, published: PublishedText, *, by=None) -> Publication:
     """Store a published text of an article and, unless it is stale, anchor the open cases in it.
 
     Idempotent: a text Corrigo already has is not stored twice (new=False). The text
     becomes the article's published text, and the one its open cases follow, when it is
     new or a reader's copy not yet followed, and not older (by modified_at, else
     published_at) than the published text already there; a text followed before leads
-    again only with a later time (a revert in the CMS).
+    again only with a later time (a revert in the CMS). A new text writes a line of the site
+    log, naming `by` (the push's API token; None: Corrigo, as for a fetch or the CLI).
     """
     with write_transaction():
         now = timezone.now()
@@ -153,12 +156,28 @@ def publish_text(site: Site, published: PublishedText) -> Publication:
             if version.pk != latest_version_id:
                 cases = follow_text(site.pk, article_id, version.pk, version.text, now)
                 followed = True
+        if new:
+            _log(site, by, published, version.pk, followed, len(cases))
         if published.source == VersionSource.PUBLISHER and not site.receives_pushes:
             # From the first push on, readers' copies never decide this site's anchors.
             Site.objects.filter(pk=site.pk).update(receives_pushes=True)
             site.receives_pushes = True
             transaction.on_commit(forget_cached_sites)
     return Publication(article_id, version.pk, new, followed, cases)
+
+
+def _log(site: Site, by, published: PublishedText, version_id: int, followed: bool, moved: int) -> None:
+    how = "fetched" if published.source == VersionSource.FETCHED else "published"
+    what = f"“{published.title}”" if published.title else published.url
+    effect = f"{moved} open case{'s' * (moved != 1)} re-anchored" if followed else "older than the published one: nothing moved"
+    audit.record(
+        site,
+        by,
+        "article.publish",
+        subject=published.url,
+        message=f"{audit.name_of(by)} {how} a new version of {what} ({effect})",
+        data={"version_id": version_id, "source": str(published.source)},
+    )
 
 
 def _confirm(version: ArticleVersion, published: PublishedText) -> None:
