@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic import ConfigDict
 
 from corrigo.corrections.api import router as corrections_router
+from corrigo.articles.api import router as articles_router
 from corrigo.reports.api import router as reports_router
 from corrigo.reports.errors import ApiError, error_response, pydantic_fields
 
@@ -235,3 +236,4 @@ def ready(request: HttpRequest) -> HttpResponse | dict:
 
 api.add_router("/", reports_router)
 api.add_router("/", corrections_router)
+api.add_router("/", articles_router)

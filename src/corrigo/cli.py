@@ -177,6 +177,87 @@ def cmd_createtoken(args: argparse.Namespace) -> None:
     print("Keep it now: Corrigo stores only its hash and cannot show it again.", file=sys.stderr)
 
 
+def _read_source(name: str) -> str:
+    if name == "-" and not hasattr(sys.stdin, "buffer"):  # already text (a test's StringIO)
+        return sys.stdin.read()
+    try:
+        if name == "-":
+            raw = sys.stdin.buffer.read()
+        else:
+            with open(name, "rb") as source:
+                raw = source.read()
+    except OSError as exc:
+        raise CommandError(f"cannot read {name}: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CommandError(f"{'stdin' if name == '-' else name} is not UTF-8 text") from None
+
+
+def cmd_push(args: argparse.Namespace) -> None:
+    _setup()
+    import json
+
+    from pydantic import ValidationError
+
+    from corrigo.articles.api import answer
+    from corrigo.articles.publishing import Unpublishable, push_article
+    from corrigo.articles.schemas import MAX_PUSH_BODY, ArticleIn
+    from corrigo.reports.errors import pydantic_fields
+    from corrigo.sql import UNSTORABLE
+
+    site = _site(args.site)
+    content = _read_source(args.file)
+    if len(content.encode("utf-8")) > MAX_PUSH_BODY:
+        raise CommandError("the file is over 2 MiB, the push API's limit")
+    if UNSTORABLE.search(content):
+        raise CommandError("the file contains NUL characters, which no article text can hold")
+    fields = {
+        "site": site.key,
+        "url": args.url,
+        "canonical_url": args.canonical_url,
+        "article_id": args.article_id,
+        "title": args.title,
+        "published_at": args.published_at,
+        "modified_at": args.modified_at,
+        ("text" if args.text else "html"): content.strip() if args.text else content,
+    }
+    try:
+        pushed = ArticleIn.model_validate({name: value for name, value in fields.items() if value is not None})
+    except ValidationError as exc:
+        problems = pydantic_fields(exc.errors(include_url=False, include_input=False))
+        raise CommandError("; ".join(f"{name}: {why}" for name, why in problems.items())) from None
+    try:
+        publication = push_article(site, pushed)
+    except Unpublishable as exc:
+        raise CommandError(str(exc)) from None
+    print(json.dumps(answer(publication), indent=2))
+    moved = len(publication.cases)
+    said = "a new version" if publication.new else "a version Corrigo already had"
+    print(f"{said}; {moved} open case{'s' * (moved != 1)} re-anchored", file=sys.stderr)
+
+
+def cmd_fetch(args: argparse.Namespace) -> None:
+    _setup()
+    import json
+
+    from corrigo.articles.api import answer
+    from corrigo.articles.fetching import FetchRefused, fetch_article
+    from corrigo.lib.http import FetchFailed
+
+    site = _site(args.site)
+    try:
+        fetched = fetch_article(site, args.url)
+    except FetchRefused as exc:
+        raise CommandError(f"refused: {exc}") from None
+    except FetchFailed as exc:
+        raise CommandError(f"the fetch failed: {exc}") from None
+    print(json.dumps({**answer(fetched.publication), "url": fetched.url, "title": fetched.title}, indent=2))
+    moved = len(fetched.publication.cases)
+    said = "a new version" if fetched.publication.new else "no change: Corrigo already had this text"
+    print(f"{said}; {moved} open case{'s' * (moved != 1)} re-anchored", file=sys.stderr)
+
+
 def cmd_webhook_add(args: argparse.Namespace) -> None:
     _setup()
     from corrigo.notify.webhooks import EndpointError, add_endpoint
@@ -403,6 +484,8 @@ def cmd_demo(args: argparse.Namespace) -> None:
     os.environ.setdefault("CORRIGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
     os.environ.setdefault("CORRIGO_BASE_URL", f"http://127.0.0.1:{args.port}")  # links in the demo's mail
     _share_metrics_between_workers()
+    # The demo site fetches its own article page, on this machine's loopback address.
+    os.environ.setdefault("CORRIGO_ALLOW_PRIVATE_HOSTS", f"127.0.0.1:{args.port},localhost:{args.port}")
     _setup()
     from django.conf import settings
 
@@ -417,7 +500,8 @@ def cmd_demo(args: argparse.Namespace) -> None:
         f"  article with the widget: http://127.0.0.1:{args.port}/\n"
         f"  editors' desk:           http://127.0.0.1:{args.port}/desk/\n"
         f"  log in as {DEMO_USER!r} with password {DEMO_PASSWORD!r}\n"
-        f"The desk starts with a few demo readers' reports, one of them already fixed in the article.\n"
+        f"The desk starts with a few demo readers' reports, one of them already fixed by the newsroom's CMS.\n"
+        f"Push a new version as a CMS would: corrigo createtoken --site demo --scope publish, then README.md's curl.\n"
         f"Select a phrase in the article and press Ctrl+Enter (⌘+Enter on a Mac).\n"
         f"{_where_mail_goes(site.key, args.port)}\n",
         flush=True,
@@ -519,6 +603,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     token.add_argument("--with-email", action="store_true", help="let the token see reporters' email addresses")
     token.set_defaults(func=cmd_createtoken)
+
+    push = commands.add_parser(
+        "push", help="publish an article version (HTML, or --text), as POST /api/v1/articles does; prints the answer"
+    )
+    push.add_argument("--site", required=True)
+    push.add_argument("--url", required=True, help="the article's URL")
+    push.add_argument("--canonical-url")
+    push.add_argument("--article-id", help="the CMS's id for the article")
+    push.add_argument("--title")
+    push.add_argument("--published-at", metavar="ISO8601")
+    push.add_argument("--modified-at", metavar="ISO8601")
+    push.add_argument("--text", action="store_true", help="FILE is the article text in the text model, not HTML")
+    push.add_argument("file", metavar="FILE|-", help="the page's HTML (or text with --text); - reads stdin")
+    push.set_defaults(func=cmd_push)
+
+    fetch = commands.add_parser(
+        "fetch", help="fetch an article's page now (the site must fetch pages) and publish its text; prints what it found"
+    )
+    fetch.add_argument("--site", required=True)
+    fetch.add_argument("--url", required=True, help="the article's page, on one of the site's allowed origins")
+    fetch.set_defaults(func=cmd_fetch)
 
     webhook = commands.add_parser(
         "webhook", help="a site's webhook endpoints: add (prints the secret once), list, rotate, remove"

@@ -184,10 +184,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # A report body is at most 1 MiB (docs/api.md); Django refuses larger bodies early.
 REPORT_BODY_LIMIT = 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = REPORT_BODY_LIMIT
+PUBLISH_BODY_LIMIT = 2 * 1024 * 1024  # a CMS's push (POST /api/v1/articles) may carry a whole page
+# The largest body any endpoint takes; each endpoint checks its own limit (intake: 1 MiB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = PUBLISH_BODY_LIMIT
 # Every request body is read whole before Django sees it (corrigo.serving, decision 0033):
 # at most this many bytes, within this many seconds, or the client is answered 413 or 408.
-REQUEST_BODY_LIMIT = REPORT_BODY_LIMIT
+REQUEST_BODY_LIMIT = PUBLISH_BODY_LIMIT
 BODY_SECONDS = env_seconds("CORRIGO_BODY_SECONDS", 15)
 
 SESSION_COOKIE_HTTPONLY = True
