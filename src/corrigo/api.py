@@ -12,8 +12,8 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic import ConfigDict
 
-from corrigo.corrections.api import router as corrections_router
 from corrigo.articles.api import router as articles_router
+from corrigo.corrections.api import router as corrections_router
 from corrigo.reports.api import router as reports_router
 from corrigo.reports.errors import ApiError, error_response, pydantic_fields
 

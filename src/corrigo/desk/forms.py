@@ -142,7 +142,15 @@ class SiteSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Site
-        fields = ["name", "article_selector", "ignore_selectors", "default_language", "fetch_articles", *ANSWER_TIMES, "corrections_policy"]
+        fields = [
+            "name",
+            "article_selector",
+            "ignore_selectors",
+            "default_language",
+            "fetch_articles",
+            *ANSWER_TIMES,
+            "corrections_policy",
+        ]
         labels = {
             "fetch_articles": "Fetch article pages",
             "sla_fact_hours": "Answer factual errors within (hours)",
