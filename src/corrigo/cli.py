@@ -320,6 +320,43 @@ def cmd_webhook_remove(args: argparse.Namespace) -> None:
     print(f"Removed webhook {args.id} ({endpoint.url}).")
 
 
+def cmd_notice_list(args: argparse.Namespace) -> None:
+    _setup()
+    from corrigo.corrections.models import CorrectionNotice
+    from corrigo.notify.text import one_line
+
+    site = _site(args.site)
+    for notice in CorrectionNotice.objects.filter(site=site).select_related("article").order_by("-pk")[: args.limit]:
+        state = f"withdrawn {notice.withdrawn_at:%Y-%m-%d %H:%M}" if notice.withdrawn else "published"
+        kind = notice.kind + (" (minor)" if notice.minor else "")
+        print(
+            f"{notice.pk}\t{notice.published_at:%Y-%m-%d %H:%M}\t{kind}\t{state}\t{notice.article.url}\t{one_line(notice.text, 80)}"
+        )
+
+
+def cmd_notice_withdraw(args: argparse.Namespace) -> None:
+    _setup()
+    from django.contrib.auth.models import User
+
+    from corrigo.corrections.models import CorrectionNotice
+    from corrigo.corrections.services import withdraw
+    from corrigo.reports.actions import ActionError
+
+    notice = CorrectionNotice.objects.filter(site=_site(args.site), pk=args.id).first()
+    if notice is None:
+        raise CommandError(f"site {args.site!r} has no notice {args.id}")
+    by = None
+    if args.by:
+        by = User.objects.filter(username=args.by, memberships__site=notice.site_id).first()
+        if by is None:
+            raise CommandError(f"{args.by!r} is not a member of {args.site!r}")
+    try:
+        withdraw(notice, by=by)
+    except ActionError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"Withdrew notice {notice.pk}: it is gone from the corrections page, the feeds and the article.")
+
+
 def _serve(host: str, port: int, workers: int, threads: int = 1, connections: int = DEFAULT_CONNECTIONS) -> None:
     """gunicorn's threaded workers: a thread per connection, `threads` of them in Django at once (decision 0033)."""
     from django.conf import settings
@@ -648,6 +685,18 @@ def build_parser() -> argparse.ArgumentParser:
         action.add_argument("--site", required=True)
         action.add_argument("id", type=_row_number, metavar="ID")
         action.set_defaults(func=function)
+
+    notice = commands.add_parser("notice", help="a site's correction notices: list, withdraw")
+    notice_actions = notice.add_subparsers(dest="action", required=True, metavar="ACTION")
+    notice_list = notice_actions.add_parser("list", help="the site's notices, newest first")
+    notice_list.add_argument("--site", required=True)
+    notice_list.add_argument("--limit", type=lambda value: _number(value, 1, 10**6, "not a number of notices"), default=50)
+    notice_list.set_defaults(func=cmd_notice_list)
+    notice_withdraw = notice_actions.add_parser("withdraw", help="take a notice off every public surface (logged)")
+    notice_withdraw.add_argument("--site", required=True)
+    notice_withdraw.add_argument("--as", dest="by", metavar="USER", help="the member the site log names (default: Corrigo)")
+    notice_withdraw.add_argument("id", type=_row_number, metavar="ID")
+    notice_withdraw.set_defaults(func=cmd_notice_withdraw)
     return parser
 
 
@@ -656,7 +705,7 @@ def _connections(value: str) -> int:
 
 
 def _row_number(value: str) -> int:
-    return _number(value, 1, 10**18, "not a webhook number")
+    return _number(value, 1, 10**18, "not a row number")
 
 
 def main(argv: list[str] | None = None) -> int:
