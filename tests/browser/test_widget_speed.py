@@ -45,7 +45,12 @@ def test_demo_page_view_requests(page, demo_server):
     page.goto(demo_server.url + "/")
     page.wait_for_function("() => window.Corrigo")
     page.evaluate(SETTLE)
-    assert sorted(u for u in seen if not u.startswith("/static/")) == ["/", "/widget.js"]
+    page.locator("[data-corrigo-notices]").scroll_into_view_if_needed()
+    page.evaluate(SETTLE)
+    # The demo article carries a notices box: it (and only it) asks for the article's
+    # notices once it nears the viewport (tests/browser/test_corrections_journey.py: not before).
+    notices = ["/api/v1/notices?site=demo&article_id=demo-ferry-2026", "/widget/notices.js"]
+    assert sorted(u for u in seen if not u.startswith("/static/")) == sorted(["/", "/widget.js", *notices])
 
 
 def test_a_late_loading_widget_causes_no_layout_shift(page, web, publisher):
