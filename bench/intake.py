@@ -86,6 +86,31 @@ def corrigo(env: dict, *args: str) -> str:
     return subprocess.run([sys.executable, "-m", "corrigo", *args], env=env, check=True, capture_output=True, text=True).stdout
 
 
+def server_cpu(master: int) -> float:
+    """User and system CPU seconds of the gunicorn master and its live workers."""
+    children = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True, check=False).stdout.split()
+    total = 0
+    for pid in [str(master), *children]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def bench_site(database_url: str | None, prefix: str = "corrigo-bench-") -> tuple[Path, dict]:
+    """A fresh data folder (or the empty PostgreSQL database), migrated, with the site "bench"; its environment."""
+    data = Path(tempfile.mkdtemp(prefix=prefix))
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CORRIGO_DEMO"}}
+    env.update(CORRIGO_DATA=str(data), CORRIGO_ALLOWED_HOSTS="127.0.0.1")
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    corrigo(env, "migrate")
+    corrigo(env, "createsite", "bench", "--origin", ORIGIN)
+    return data, env
+
+
 def wrk(url: str, seconds: int, connections: int, script: Path, env: dict) -> dict:
     out = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script), url],
@@ -112,13 +137,7 @@ def main() -> None:
     if args.bounds and args.database_url:
         parser.error("--bounds measures SQLite only")
 
-    data = Path(tempfile.mkdtemp(prefix="corrigo-bench-"))
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CORRIGO_DEMO"}}
-    env.update(CORRIGO_DATA=str(data), CORRIGO_ALLOWED_HOSTS="127.0.0.1")
-    if args.database_url:
-        env["DATABASE_URL"] = args.database_url
-    corrigo(env, "migrate")
-    corrigo(env, "createsite", "bench", "--origin", ORIGIN)
+    data, env = bench_site(args.database_url)
     if args.bounds:
         with sqlite3.connect(data / "corrigo.sqlite3") as db:
             db.execute(RECEIPTS)
@@ -159,8 +178,11 @@ def main() -> None:
             raise SystemExit(f"the server did not start; see {data / 'server.log'}")
         wrk_env = dict(env, CORRIGO_BENCH_BODIES=str(bodies_file))
         wrk(base + "/api/v1/health", 3, args.connections, BENCH / "health_wrk.lua", wrk_env)  # warm up
+        cpu_before = server_cpu(server.pid)
         ceiling = wrk(base + "/api/v1/health", args.seconds, args.connections, BENCH / "health_wrk.lua", wrk_env)
+        cpu_health = server_cpu(server.pid)
         intake = wrk(base, args.seconds, args.connections, BENCH / "intake_wrk.lua", wrk_env)
+        cpu_intake = server_cpu(server.pid)
         bounds = {
             path: wrk(base, args.seconds, args.connections, BENCH / "intake_wrk.lua", dict(wrk_env, CORRIGO_BENCH_PATH=path))
             for path in (["/bench/receipt-only", "/bench/validate-only"] if args.bounds else [])
@@ -193,6 +215,11 @@ def main() -> None:
     for path, run in bounds.items():
         print(f"| POST {path} (bound) | {run['rps']:.0f} | {run['p50_ms']:.2f} | {run['p99_ms']:.2f} | {run['non2xx']} |")
     print(f"intake / ceiling: {intake['rps'] / ceiling['rps']:.0%} (target ≥ 60 %)")
+    # CPU the server spent per request: far steadier than requests/s on a machine shared with others.
+    print(
+        f"server CPU per request: health {(cpu_health - cpu_before) / max(1, ceiling['requests']) * 1000:.2f} ms,"
+        f" intake {(cpu_intake - cpu_health) / max(1, intake['requests']) * 1000:.2f} ms"
+    )
     for path, run in bounds.items():
         print(f"{path} / ceiling: {run['rps'] / ceiling['rps']:.0%}")
     if stored is not None:

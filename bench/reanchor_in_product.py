@@ -4,9 +4,11 @@
 
 The same article and edit as bench/anchoring_speed.py's long-article run (20,000 words,
 200 cases, a newsroom's edits), but through intake: 200 reports open the cases on the
-first text, then one more report carries the edited text, and its submit_report call is
-timed. That call records the new version, re-anchors the 200 open cases, stores every
-anchor and files the report, all in the one transaction a reader's report waits for.
+first text, then two more reports carry the edited text (a site with neither push nor
+fetching follows a reader's text once a second report brings it: decision 0021), and the
+second one's submit_report call is timed. That call re-anchors the 200 open cases, stores
+every anchor and files the report, all in the one transaction a reader's report waits for.
+bench/push.py times the same re-anchoring arriving as a CMS push.
 Each repeat uses a site and article of its own. Budget (issue 3): under a second.
 """
 
@@ -73,8 +75,10 @@ def main(argv: list[str] | None = None) -> int:
             submit_report(site, report(old, quote.start, quote.end, number))
         opened = Case.objects.filter(site=site).count()
         start = new.index(" ", 100) + 1
+        submit_report(site, report(new, start, new.index(" ", start), len(quotes)))  # stored, not followed yet
+        start = new.index(" ", 300) + 1
         started = time.perf_counter()
-        submit_report(site, report(new, start, new.index(" ", start), len(quotes)))
+        submit_report(site, report(new, start, new.index(" ", start), len(quotes) + 1))
         runs.append(time.perf_counter() - started)
         anchors = Case.objects.filter(site=site).exclude(version__text=new).values_list("anchor_status").annotate(n=Count("id"))
         states = dict(anchors)

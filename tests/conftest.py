@@ -16,6 +16,15 @@ ARTICLE_TEXT = (
     "The council voted on Tuesday to keep the ferry running from Augest to March.\n"
     "About 340 islanders rely on the late crossing."
 )
+# One article in three versions: the typo is fixed and a paragraph added on top (every
+# offset after it moves), then the sentence with the typo is cut altogether.
+V1 = (
+    "Harbour town votes to keep its night ferry\n"
+    "The council voted on Tuesday to keep the ferry running from Augest 25th to March.\n"
+    "About 340 islanders rely on the late crossing, said the mayor, Ana Lind."
+)
+V2 = "Updated at 10:00.\n" + V1.replace("Augest", "August")
+V3 = "Harbour town votes to keep its night ferry\nAbout 340 islanders rely on the late crossing, said the mayor, Ana Lind."
 _ids = itertools.count(1)
 BROWSER_TESTS = Path(__file__).parent / "browser"
 

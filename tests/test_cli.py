@@ -586,6 +586,19 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
     raise AssertionError(f"{url} did not answer within {seconds} s")
 
 
+def start_server(env: dict, *options: str, workers: int = 1) -> tuple[subprocess.Popen, int]:
+    """`corrigo serve` on a free port, its output piped; the caller waits for it and ends it."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "corrigo", "serve", "--port", str(port), "--workers", str(workers), *options],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    return process, port
+
+
 def corrigo(*args: str, env: dict, stdin: bytes = b"", **options) -> subprocess.CompletedProcess:
     """Run the real command; its output decoded, its stdin given as bytes (as a pipe gives them)."""
     result = subprocess.run(

@@ -11,6 +11,9 @@ DEMO_PASSWORD = "corrigo-demo"
 DEMO_EMAIL = "editor@demo.invalid"
 # More would fork-bomb the machine; it is a typo, not a configuration.
 MAX_WORKERS = 256
+# Connections each worker holds at once (a thread each, most of them waiting on slow clients).
+DEFAULT_CONNECTIONS = 100
+MAX_CONNECTIONS = 2000
 
 
 class CommandError(Exception):
@@ -174,6 +177,87 @@ def cmd_createtoken(args: argparse.Namespace) -> None:
     print("Keep it now: Corrigo stores only its hash and cannot show it again.", file=sys.stderr)
 
 
+def _read_source(name: str) -> str:
+    if name == "-" and not hasattr(sys.stdin, "buffer"):  # already text (a test's StringIO)
+        return sys.stdin.read()
+    try:
+        if name == "-":
+            raw = sys.stdin.buffer.read()
+        else:
+            with open(name, "rb") as source:
+                raw = source.read()
+    except OSError as exc:
+        raise CommandError(f"cannot read {name}: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CommandError(f"{'stdin' if name == '-' else name} is not UTF-8 text") from None
+
+
+def cmd_push(args: argparse.Namespace) -> None:
+    _setup()
+    import json
+
+    from pydantic import ValidationError
+
+    from corrigo.articles.api import answer
+    from corrigo.articles.publishing import Unpublishable, push_article
+    from corrigo.articles.schemas import MAX_PUSH_BODY, ArticleIn
+    from corrigo.reports.errors import pydantic_fields
+    from corrigo.sql import UNSTORABLE
+
+    site = _site(args.site)
+    content = _read_source(args.file)
+    if len(content.encode("utf-8")) > MAX_PUSH_BODY:
+        raise CommandError("the file is over 2 MiB, the push API's limit")
+    if UNSTORABLE.search(content):
+        raise CommandError("the file contains NUL characters, which no article text can hold")
+    fields = {
+        "site": site.key,
+        "url": args.url,
+        "canonical_url": args.canonical_url,
+        "article_id": args.article_id,
+        "title": args.title,
+        "published_at": args.published_at,
+        "modified_at": args.modified_at,
+        ("text" if args.text else "html"): content.strip() if args.text else content,
+    }
+    try:
+        pushed = ArticleIn.model_validate({name: value for name, value in fields.items() if value is not None})
+    except ValidationError as exc:
+        problems = pydantic_fields(exc.errors(include_url=False, include_input=False))
+        raise CommandError("; ".join(f"{name}: {why}" for name, why in problems.items())) from None
+    try:
+        publication = push_article(site, pushed)
+    except Unpublishable as exc:
+        raise CommandError(str(exc)) from None
+    print(json.dumps(answer(publication), indent=2))
+    moved = len(publication.cases)
+    said = "a new version" if publication.new else "a version Corrigo already had"
+    print(f"{said}; {moved} open case{'s' * (moved != 1)} re-anchored", file=sys.stderr)
+
+
+def cmd_fetch(args: argparse.Namespace) -> None:
+    _setup()
+    import json
+
+    from corrigo.articles.api import answer
+    from corrigo.articles.fetching import FetchRefused, fetch_article
+    from corrigo.lib.http import FetchFailed
+
+    site = _site(args.site)
+    try:
+        fetched = fetch_article(site, args.url)
+    except FetchRefused as exc:
+        raise CommandError(f"refused: {exc}") from None
+    except FetchFailed as exc:
+        raise CommandError(f"the fetch failed: {exc}") from None
+    print(json.dumps({**answer(fetched.publication), "url": fetched.url, "title": fetched.title}, indent=2))
+    moved = len(fetched.publication.cases)
+    said = "a new version" if fetched.publication.new else "no change: Corrigo already had this text"
+    print(f"{said}; {moved} open case{'s' * (moved != 1)} re-anchored", file=sys.stderr)
+
+
 def cmd_webhook_add(args: argparse.Namespace) -> None:
     _setup()
     from corrigo.notify.webhooks import EndpointError, add_endpoint
@@ -273,28 +357,56 @@ def cmd_notice_withdraw(args: argparse.Namespace) -> None:
     print(f"Withdrew notice {notice.pk}: it is gone from the corrections page, the feeds and the article.")
 
 
-def _serve(host: str, port: int, workers: int, threads: int = 1) -> None:
-    from django.db import connections
+def _serve(host: str, port: int, workers: int, threads: int = 1, connections: int = DEFAULT_CONNECTIONS) -> None:
+    """gunicorn's threaded workers: a thread per connection, `threads` of them in Django at once (decision 0033)."""
+    from django.conf import settings
+    from django.db import connections as databases
     from gunicorn.app.base import BaseApplication
 
-    from corrigo.wsgi import application
+    from corrigo.monitoring import child_exit
+    from corrigo.serving import BufferedBodies, worker_class
+    from corrigo.wsgi import django_application
 
     # Workers are forked from this process: none may inherit its database connection
     # (SQLite forbids sharing one across processes, and connections now outlive requests).
-    connections.close_all()
+    databases.close_all()
+    application = BufferedBodies(
+        django_application, limit=settings.REQUEST_BODY_LIMIT, seconds=settings.BODY_SECONDS, app_threads=threads
+    )
 
     class Server(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
-            self.cfg.set("threads", threads)
+            self.cfg.set("worker_class", worker_class(settings.BODY_SECONDS))
+            # Slow clients wait in these threads, each on its own connection, not in Django's.
+            self.cfg.set("threads", max(connections, threads))
             self.cfg.set("accesslog", os.environ.get("CORRIGO_ACCESS_LOG"))
+            # JSON lines without any client address (corrigo.logs); the format names none either.
+            self.cfg.set("logger_class", "corrigo.logs.GunicornLogger")
+            self.cfg.set("access_log_format", '"%(r)s" %(s)s %(B)s %(M)sms')
+            self.cfg.set("child_exit", child_exit)
             self.cfg.set("forwarded_allow_ips", os.environ.get("CORRIGO_FORWARDED_ALLOW_IPS", "127.0.0.1"))
 
         def load(self):
             return application
 
     Server().run()
+
+
+def _share_metrics_between_workers() -> None:
+    """A fresh folder where every gunicorn worker writes its metrics (corrigo.monitoring), gone at exit.
+
+    Set before anything imports prometheus_client, which reads it once.
+    """
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="corrigo-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    owner = os.getpid()
+    atexit.register(lambda: os.getpid() == owner and shutil.rmtree(folder, ignore_errors=True))
 
 
 def _start_worker_process():
@@ -352,6 +464,46 @@ def cmd_worker(args: argparse.Namespace) -> None:
         run_forever()
 
 
+def cmd_backup(args: argparse.Namespace) -> None:
+    _setup()
+    from corrigo.backup import BackupError, backup
+
+    try:
+        copied = backup(args.path)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"Backed up {copied.summary()} to {copied.path}.")
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    _setup()
+    from corrigo.backup import BackupError, live_database, restore
+
+    try:
+        copied = restore(args.path)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    _migrate(verbosity=0)  # a backup from an older release gets this release's tables
+    print(f"Restored {copied.summary()} from {copied.path} into {live_database()}.")
+
+
+def cmd_erase_reporter(args: argparse.Namespace) -> None:
+    _setup()
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from corrigo.reports.privacy import erase_reporter
+
+    address = args.email.strip()
+    try:
+        if len(address) > 254:  # what a report can hold (Report.email)
+            raise ValidationError("too long")
+        validate_email(address)
+    except ValidationError:
+        raise CommandError(f"{address[:80]!r} is not an email address") from None
+    print(erase_reporter(address).summary(address))
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     import socket
 
@@ -359,14 +511,18 @@ def cmd_serve(args: argparse.Namespace) -> None:
         socket.getaddrinfo(args.host, args.port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:  # gunicorn would retry for seconds, then log the same
         raise CommandError(f"cannot listen on {args.host!r}: {getattr(exc, 'strerror', None) or exc}") from None
+    _share_metrics_between_workers()
     _setup()
-    _serve(args.host, args.port, args.workers, args.threads)
+    _serve(args.host, args.port, args.workers, args.threads, args.connections)
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
     os.environ["CORRIGO_DEMO"] = "1"
     os.environ.setdefault("CORRIGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
     os.environ.setdefault("CORRIGO_BASE_URL", f"http://127.0.0.1:{args.port}")  # links in the demo's mail
+    _share_metrics_between_workers()
+    # The demo site fetches its own article page, on this machine's loopback address.
+    os.environ.setdefault("CORRIGO_ALLOW_PRIVATE_HOSTS", f"127.0.0.1:{args.port},localhost:{args.port}")
     _setup()
     from django.conf import settings
 
@@ -381,7 +537,8 @@ def cmd_demo(args: argparse.Namespace) -> None:
         f"  article with the widget: http://127.0.0.1:{args.port}/\n"
         f"  editors' desk:           http://127.0.0.1:{args.port}/desk/\n"
         f"  log in as {DEMO_USER!r} with password {DEMO_PASSWORD!r}\n"
-        f"The desk starts with a few demo readers' reports, one of them already fixed in the article.\n"
+        f"The desk starts with a few demo readers' reports, one of them already fixed by the newsroom's CMS.\n"
+        f"Push a new version as a CMS would: corrigo createtoken --site demo --scope publish, then README.md's curl.\n"
         f"Select a phrase in the article and press Ctrl+Enter (⌘+Enter on a Mac).\n"
         f"{_where_mail_goes(site.key, args.port)}\n",
         flush=True,
@@ -429,11 +586,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--threads",
         type=_positive,
         default=os.environ.get("CORRIGO_THREADS", "1"),
-        help="threads per worker (more than 1 uses gunicorn's gthread workers)",
+        help="threads per worker running the application at once (bench/README.md shows why 1 is the default)",
+    )
+    serve.add_argument(
+        "--connections",
+        type=_connections,
+        default=os.environ.get("CORRIGO_CONNECTIONS", str(DEFAULT_CONNECTIONS)),
+        help=f"connections each worker holds at once, slow ones included (default {DEFAULT_CONNECTIONS})",
     )
     serve.set_defaults(func=cmd_serve)
 
     commands.add_parser("migrate", help="create or update the database tables").set_defaults(func=cmd_migrate)
+
+    backup = commands.add_parser("backup", help="copy the SQLite database to a new file, safely while Corrigo runs")
+    backup.add_argument("path", help="the new file (not an existing one)")
+    backup.set_defaults(func=cmd_backup)
+    restore = commands.add_parser("restore", help="replace the SQLite database's content by a backup's, then migrate")
+    restore.add_argument("path", help="a file made by corrigo backup")
+    restore.set_defaults(func=cmd_restore)
+
+    erase = commands.add_parser("erase-reporter", help="erase everything stored under one reader's email address")
+    erase.add_argument("email")
+    erase.set_defaults(func=cmd_erase_reporter)
 
     worker = commands.add_parser("worker", help="run the job queue: deliveries, fetches, digests")
     worker.add_argument("--once", action="store_true", help="run the jobs that are due, then exit")
@@ -466,6 +640,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     token.add_argument("--with-email", action="store_true", help="let the token see reporters' email addresses")
     token.set_defaults(func=cmd_createtoken)
+
+    push = commands.add_parser(
+        "push", help="publish an article version (HTML, or --text), as POST /api/v1/articles does; prints the answer"
+    )
+    push.add_argument("--site", required=True)
+    push.add_argument("--url", required=True, help="the article's URL")
+    push.add_argument("--canonical-url")
+    push.add_argument("--article-id", help="the CMS's id for the article")
+    push.add_argument("--title")
+    push.add_argument("--published-at", metavar="ISO8601")
+    push.add_argument("--modified-at", metavar="ISO8601")
+    push.add_argument("--text", action="store_true", help="FILE is the article text in the text model, not HTML")
+    push.add_argument("file", metavar="FILE|-", help="the page's HTML (or text with --text); - reads stdin")
+    push.set_defaults(func=cmd_push)
+
+    fetch = commands.add_parser(
+        "fetch", help="fetch an article's page now (the site must fetch pages) and publish its text; prints what it found"
+    )
+    fetch.add_argument("--site", required=True)
+    fetch.add_argument("--url", required=True, help="the article's page, on one of the site's allowed origins")
+    fetch.set_defaults(func=cmd_fetch)
 
     webhook = commands.add_parser(
         "webhook", help="a site's webhook endpoints: add (prints the secret once), list, rotate, remove"
@@ -503,6 +698,10 @@ def build_parser() -> argparse.ArgumentParser:
     notice_withdraw.add_argument("id", type=_row_number, metavar="ID")
     notice_withdraw.set_defaults(func=cmd_notice_withdraw)
     return parser
+
+
+def _connections(value: str) -> int:
+    return _number(value, 1, MAX_CONNECTIONS, f"must be between 1 and {MAX_CONNECTIONS}")
 
 
 def _row_number(value: str) -> int:

@@ -20,6 +20,29 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_seconds(name: str, default: int, high: int = 86400, unit: str = "seconds") -> int:
+    """A whole number of seconds (or days: `unit`), 1 to `high`, from the environment; ValueError naming the variable."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()) or len(value) > 12 or not 1 <= int(value) <= high:
+        raise ValueError(f"{name} must be a whole number of {unit} between 1 and {high}")
+    return int(value)
+
+
+def network_list(name: str, default: str) -> tuple:
+    """CIDRs like "10.0.0.0/8, ::1/128" as ip_network objects; ValueError naming a bad entry."""
+    import ipaddress
+
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ValueError(f"{name}: {item!r} is not a network (e.g. 10.0.0.0/8 or 2001:db8::/32)") from None
+    return tuple(networks)
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 

@@ -10,7 +10,17 @@ from pathlib import Path
 
 import dj_database_url
 
-from corrigo.config import base_url, data_dir, env_bool, env_list, host_port_list, secret_key, smtp_settings
+from corrigo.config import (
+    base_url,
+    data_dir,
+    env_bool,
+    env_list,
+    env_seconds,
+    host_port_list,
+    network_list,
+    secret_key,
+    smtp_settings,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -64,6 +74,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "corrigo.monitoring.request_timer",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -173,7 +184,13 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # A report body is at most 1 MiB (docs/api.md); Django refuses larger bodies early.
 REPORT_BODY_LIMIT = 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = REPORT_BODY_LIMIT
+PUBLISH_BODY_LIMIT = 2 * 1024 * 1024  # a CMS's push (POST /api/v1/articles) may carry a whole page
+# The largest body any endpoint takes; each endpoint checks its own limit (intake: 1 MiB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = PUBLISH_BODY_LIMIT
+# Every request body is read whole before Django sees it (corrigo.serving, decision 0033):
+# at most this many bytes, within this many seconds, or the client is answered 413 or 408.
+REQUEST_BODY_LIMIT = PUBLISH_BODY_LIMIT
+BODY_SECONDS = env_seconds("CORRIGO_BODY_SECONDS", 15)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not (DEBUG or DEMO) and env_bool("CORRIGO_SECURE_COOKIES", True)
@@ -182,10 +199,22 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Strict-Transport-Security on HTTPS answers (gunicorn takes X-Forwarded-Proto from
+# CORRIGO_FORWARDED_ALLOW_IPS); off unless set, as a wrong value locks browsers out for that long.
+SECURE_HSTS_SECONDS = env_seconds("CORRIGO_HSTS_SECONDS", 0, high=10 * 365 * 86400)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CORRIGO_HSTS_INCLUDE_SUBDOMAINS", False)
+
+# Reporters' addresses are erased this many days after their case closes (corrigo.reports.privacy).
+REPORTER_EMAIL_DAYS = env_seconds("CORRIGO_REPORTER_EMAIL_DAYS", 90, high=3650, unit="days")
+
+# /metrics (corrigo.monitoring): scrapers with this bearer token, or straight from these networks.
+METRICS_TOKEN = os.environ.get("CORRIGO_METRICS_TOKEN", "").strip()
+METRICS_NETWORKS = network_list("CORRIGO_METRICS_NETWORKS", "127.0.0.1/32,::1/128")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "corrigo.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CORRIGO_LOG_LEVEL", "WARNING")},
 }

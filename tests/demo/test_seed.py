@@ -107,3 +107,50 @@ def test_seeding_does_not_depend_on_selectors_the_admin_edited(demo_site):
     demo_site.ignore_selectors = ".ad-slot, .teaser, p"
     demo_site.save()
     assert _seed(demo_site) == 5
+
+
+def test_the_demo_article_versions_come_from_the_publisher(demo_site):
+    from corrigo.articles.models import Article, ArticleVersion
+
+    _seed(demo_site)
+    article = Article.objects.get()
+    assert list(ArticleVersion.objects.values_list("source", flat=True)) == ["publisher", "publisher"]
+    assert "€180,000" in article.published_version.text
+    assert article.latest_version_id == article.published_version_id
+    demo_site.refresh_from_db()
+    assert demo_site.receives_pushes and demo_site.fetch_articles
+
+
+def test_the_demo_page_shows_the_latest_published_text(demo_site, client, settings):
+    from corrigo.anchoring import article_text
+    from corrigo.articles.models import Article
+    from corrigo.articles.publishing import PublishedText, publish_text
+
+    settings.DEMO = True
+    _seed(demo_site)
+    article = Article.objects.get()
+    pushed = article.published_version.text.replace("Augest", "August") + "\nCorrection: an earlier version misspelt August."
+    publish_text(demo_site, PublishedText(url=article.url, text=pushed, external_id=article.external_id))
+    page = client.get("/").content.decode()
+    assert article_text(page, demo_site.article_selector, demo_site.ignore_selectors) == pushed
+    assert "Winter tyres" in page  # the ad slot is still on the page, outside the article text
+
+
+def test_pushing_the_demo_page_with_the_typo_fixed_makes_its_case_look_fixed(demo_site, client, settings):
+    """README.md's curl example, through the test client."""
+    import json
+
+    from corrigo.sites.services import create_token
+
+    settings.DEMO = True
+    _seed(demo_site)
+    page = client.get("/").content.decode().replace("Augest", "August")
+    body = {"site": "demo", "url": PAGE, "article_id": "demo-ferry-2026", "modified_at": "2026-11-13T09:00:00Z", "html": page}
+    token = create_token(demo_site, scopes=["publish"])
+    response = client.post(
+        "/api/v1/articles", json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert response.status_code == 201, response.content
+    typo = Case.objects.get(exact="Augest")
+    assert typo.anchor_status == AnchorStatus.CHANGED
+    assert typo.pk in [case["id"] for case in response.json()["cases"]]

@@ -250,6 +250,7 @@ def test_the_desk_has_no_way_to_edit_the_log():
         "note",
         "merge",
         "unmerge",
+        "check",
         "undo",
         "filter-save",
         "filter-delete",

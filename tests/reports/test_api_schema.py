@@ -98,7 +98,7 @@ PROPERTY = settings(
 )
 VALID_URL = "https://news.example.org/2026/generated"
 # Public, like the corrections page: no token needed.
-PUBLIC_GETS = {"/api/v1/health", "/api/v1/notices"}
+PUBLIC_GETS = {"/api/v1/health", "/api/v1/ready", "/api/v1/notices"}
 UNTRUSTED_ORIGIN = "https://elsewhere.example.net"
 
 
@@ -209,6 +209,7 @@ def test_requests_aimed_at_real_sites_and_cases_get_documented_answers(case, new
         )
 
 
+# For load balancers: no token, nothing of any site's.
 def assert_only_the_tokens_site(answer: dict, site_key: str, *, sees_email: bool) -> None:
     """A token sees its own site's reports and cases, and reporters' addresses only if it may."""
     cases = answer.get("cases", [answer] if "reports" in answer and "id" in answer else [])

@@ -214,6 +214,7 @@ def test_answers_keep_their_documented_keys_in_order(client, site):
         "quote",
         "report_count",
         "anchor",
+        "disputed",
         "assignee",
         "resolved_at",
         "duplicate_of",

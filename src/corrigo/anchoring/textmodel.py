@@ -142,6 +142,17 @@ def article_text(
     return normalise(_walk(root, ignored))
 
 
+def root_matches(html: str, article_selector: str) -> bool:
+    """Whether some element of the page matches the article selector (rule 1 would not fall back)."""
+    return _first_match(LexborHTMLParser(html.removeprefix("\ufeff")), article_selector) is not None
+
+
+def in_text_model(text: str) -> bool:
+    """Whether a text is already what rule 4 makes: no text in the model ever changes under it again."""
+    lines = text.split("\n")
+    return all(line and normalise([line]) == line for line in lines)
+
+
 # What selector_error looks at once strings and attribute tests are blanked out.
 _QUOTED = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""")
 _ATTRIBUTE_TEST = re.compile(r"\[[^\]]*\]")

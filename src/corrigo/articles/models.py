@@ -24,7 +24,15 @@ class Article(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The text seen last for the first time: open cases are anchored in it.",
+        help_text="The text open cases are anchored in: the latest published one, or a corroborated reader's copy.",
+    )
+    published_version = models.ForeignKey(
+        "ArticleVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The latest text the publisher pushed or Corrigo fetched; never a reader's copy.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -36,13 +44,34 @@ class Article(models.Model):
         return self.title or self.url
 
 
+class VersionSource(models.TextChoices):
+    """Where a text came from, most trusted first."""
+
+    PUBLISHER = "publisher", "Pushed by the publisher"
+    FETCHED = "fetched", "Fetched from the page"
+    READER = "reader", "A reader's copy"
+
+
+# A text seen from several sources keeps the most trusted one.
+TRUST = {VersionSource.PUBLISHER: 3, VersionSource.FETCHED: 2, VersionSource.READER: 1}
+
+
 class ArticleVersion(models.Model):
-    """A distinct article text (docs/text-model.md), stored once per article."""
+    """A distinct article text (docs/text-model.md), stored once per article, with where it came from."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
     text = models.TextField()
     text_hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(
+        max_length=10, choices=VersionSource.choices, default=VersionSource.READER, db_default=VersionSource.READER
+    )
+    # What the CMS or the page says (article:modified_time, JSON-LD dateModified), when it says it.
+    published_at = models.DateTimeField(null=True, blank=True)
+    modified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, help_text="When Corrigo first received this text.")
+    followed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When open cases were first anchored in it; a text followed once never is again."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["article", "text_hash"], name="unique_article_text")]
@@ -50,3 +79,7 @@ class ArticleVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.source != VersionSource.READER

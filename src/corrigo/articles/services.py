@@ -7,8 +7,9 @@ Both run on every report, so they are plain SQL, its columns taken from the mode
 import hashlib
 from datetime import datetime
 
-from corrigo.articles.models import Article, ArticleVersion
-from corrigo.sql import fetchone, insert, update, upsert
+from corrigo.articles.models import Article, ArticleVersion, VersionSource
+from corrigo.reports.models import Report
+from corrigo.sql import execute, fetchone, insert, update, upsert
 
 
 def identity(url: str, canonical_url: str = "", external_id: str = "") -> str:
@@ -42,21 +43,50 @@ def upsert_article(
     )
 
 
-def record_version(article_id: int, text: str, now: datetime) -> tuple[int, bool]:
-    """The id of this text of the article, stored once; True when the text is new.
+# Reports, besides this one, that must have brought a new reader's copy before anchors follow it
+# (sites with neither push nor fetching: docs/decisions/0021-corroborated-reader-copies.md).
+CORROBORATING_REPORTS = 1
 
-    A new text becomes the article's latest version. (A reader's stale copy of a page
-    would count as new too if nobody had reported on it before; CMS pushes, which say
-    when a text was published, will settle that.)
+
+def record_reader_copy(
+    article_id: int, latest_version_id: int | None, text: str, *, corroborate: bool, now: datetime
+) -> tuple[int, int | None, bool]:
+    """This reader's text of the article (stored once): its id, the article's latest version's id, and
+    whether open cases must now follow this text (the caller then calls follow_text).
+
+    A reader's copy is what that reader saw, never the article's published text. Anchors
+    follow it only on a site with neither push nor fetching (`corroborate`), and only when
+    it is the article's first text or another report already brought the very same text;
+    a text anchors followed once (a stale copy) never leads them again.
     """
     digest = text_hash(text)
     row = fetchone(
-        f"SELECT id FROM {ArticleVersion._meta.db_table} WHERE article_id = %s AND text_hash = %s", [article_id, digest]
+        f"SELECT id, followed_at FROM {ArticleVersion._meta.db_table} WHERE article_id = %s AND text_hash = %s",
+        [article_id, digest],
     )
-    if row is not None:
-        return row[0], False
-    (version_id,) = insert(
-        ArticleVersion, {"article_id": article_id, "text": text, "text_hash": digest}, now=now, returning=("id",)
-    )
+    if row is None:
+        values = {"article_id": article_id, "text": text, "text_hash": digest, "source": VersionSource.READER}
+        first = latest_version_id is None and corroborate
+        if first:
+            values["followed_at"] = now
+        (version_id,) = insert(ArticleVersion, values, now=now, returning=("id",))
+        if first:  # nothing to move yet: the first text anyone saw is what cases are anchored in
+            update(Article, article_id, {"latest_version_id": version_id}, now=now)
+            return version_id, version_id, False
+        return version_id, latest_version_id, False
+    version_id, followed_at = row
+    if not corroborate or followed_at is not None or version_id == latest_version_id:
+        return version_id, latest_version_id, False
+    (earlier,) = fetchone(f"SELECT COUNT(*) FROM {Report._meta.db_table} WHERE version_id = %s", [version_id])
+    if earlier < CORROBORATING_REPORTS:
+        return version_id, latest_version_id, False
+    return version_id, version_id, True
+
+
+def follow(article_id: int, version_id: int, now: datetime) -> None:
+    """Make this text the one open cases are anchored in (the caller re-anchors them)."""
     update(Article, article_id, {"latest_version_id": version_id}, now=now)
-    return version_id, True
+    execute(
+        f"UPDATE {ArticleVersion._meta.db_table} SET followed_at = %s WHERE id = %s AND followed_at IS NULL",
+        [now, version_id],
+    )

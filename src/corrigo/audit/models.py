@@ -34,6 +34,7 @@ KINDS = {
     "member": "Members and roles",
     "token": "API tokens",
     "webhook": "Webhooks",
+    "article": "Article versions",
 }
 
 

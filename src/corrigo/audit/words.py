@@ -8,6 +8,7 @@ SETTING_NAMES = {
     "article_selector": "article selector",
     "ignore_selectors": "ignored blocks",
     "default_language": "default language",
+    "fetch_articles": "fetching of article pages",
     "sla_fact_hours": "answer time for factual errors",
     "sla_typo_hours": "answer time for typos",
     "sla_other_hours": "answer time for other reports",

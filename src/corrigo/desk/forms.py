@@ -142,13 +142,25 @@ class SiteSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Site
-        fields = ["name", "article_selector", "ignore_selectors", "default_language", *ANSWER_TIMES, "corrections_policy"]
+        fields = [
+            "name",
+            "article_selector",
+            "ignore_selectors",
+            "default_language",
+            "fetch_articles",
+            *ANSWER_TIMES,
+            "corrections_policy",
+        ]
         labels = {
+            "fetch_articles": "Fetch article pages",
             "sla_fact_hours": "Answer factual errors within (hours)",
             "sla_typo_hours": "Answer typos within (hours)",
             "sla_other_hours": "Answer other reports within (hours)",
         }
         help_texts = {
+            "fetch_articles": "For CMSs that cannot push: when a reader saw a text other than the published one, "
+            "Corrigo fetches the article's page (only from the allowed origins) and its text becomes the published one. "
+            "From then on readers' copies never move a case.",
             "ignore_selectors": "Comma-separated CSS selectors left out of the article text: ads, teasers, and "
             'anything that changes on every view ("updated 5 minutes ago"), which would otherwise '
             "make each report look like a new version of the article.",

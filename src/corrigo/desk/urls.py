@@ -51,6 +51,7 @@ urlpatterns = [
     path("cases/<id:pk>/fix-with-notice/", notice_views.fix_with_notice, name="fix-with-notice"),
     path("notices/<id:notice_id>/edit/", notice_views.edit_notice, name="notice-edit"),
     path("notices/<id:notice_id>/withdraw/", notice_views.withdraw_notice, name="notice-withdraw"),
+    path("cases/<id:pk>/check/", views.check_article, name="check"),
     path("undo/", views.undo, name="undo"),
     path("filters/", views.save_filter, name="filter-save"),
     path("filters/<id:filter_id>/delete/", views.delete_filter, name="filter-delete"),

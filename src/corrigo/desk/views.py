@@ -24,6 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from corrigo import audit
+from corrigo.articles.fetching import enqueue_fetch
 from corrigo.articles.models import ArticleVersion
 from corrigo.audit.models import KINDS, Entry, Verb
 from corrigo.corrections.services import draft
@@ -47,6 +48,7 @@ from corrigo.desk.forms import (
 )
 from corrigo.desk.metrics import period_metrics
 from corrigo.desk.models import MAX_SAVED_FILTERS, SavedFilter
+from corrigo.desk.passage_diff import passage_diff
 from corrigo.desk.queue import ALL, QueueFilters, filtered_cases, first_words, queue_page
 from corrigo.desk.site_log import LogFilters, log_page
 from corrigo.desk.site_log import entries as log_entries
@@ -414,7 +416,15 @@ def _case_context(request, case, **forms) -> dict:
     )
     dress([case], {case.site_id: case.site}, {case.site_id} if can_act else set(), timezone.now())
     members = actions.assignable_members(case)
+    moved = case.anchor_status in (AnchorStatus.CHANGED, AnchorStatus.GONE) and case.anchor_version_id != case.version_id
     return {
+        "versions": article_versions(case),
+        "passage_diff": passage_diff(
+            reported_on.text, case.start, case.end, latest.text if latest else None, case.anchor_start, case.anchor_end
+        )
+        if moved and reported_on and case.has_quote
+        else None,
+        "can_check": can_act and case.site.fetch_articles,
         "case": case,
         "reports": reports,
         "more_reports": max(case.report_count - len(reports), 0),
@@ -453,6 +463,24 @@ ANCHOR_BADGES = {
     AnchorStatus.UNCHANGED: ("unchanged", "Unchanged"),
     AnchorStatus.AMBIGUOUS: ("ambiguous", "Ambiguous"),
 }
+
+
+MAX_VERSIONS_SHOWN = 20
+
+
+def article_versions(case) -> list[ArticleVersion]:
+    """The article's versions, newest first, each marked: the one reported on, the one followed, the published one."""
+    article = case.article
+    versions = list(
+        ArticleVersion.objects.filter(article_id=case.article_id)
+        .only("pk", "source", "created_at", "published_at", "modified_at", "followed_at")
+        .order_by("-created_at", "-pk")[:MAX_VERSIONS_SHOWN]
+    )
+    for version in versions:
+        version.reported_here = version.pk == case.version_id
+        version.followed_now = version.pk == article.latest_version_id
+        version.published_now = version.pk == article.published_version_id
+    return versions
 
 
 def _versions(case):
@@ -602,6 +630,17 @@ def merge(request, case):
         return _refused(request, case, error)
     _offer_undo(request, batch, f"Case {case.pk} merged into case {into.pk}.")
     return redirect("desk:case", into.pk)
+
+
+@require_POST
+@case_view(Role.EDITOR)
+def check_article(request, case):
+    """ "Check the article now": a fetch of its page, on the queue (the worker does it in a moment)."""
+    if not case.site.fetch_articles:
+        return _refused(request, case, actions.ActionError("This site does not fetch its pages: turn it on in its settings."))
+    enqueue_fetch(case.site_id, case.article_id, delay=0)
+    messages.success(request, "Corrigo is fetching the article now: reload this page in a moment.")
+    return redirect("desk:case", case.pk)
 
 
 @require_POST

@@ -13,6 +13,7 @@ from django.http.request import RawPostDataException
 from ninja import Query, Router
 from pydantic import ValidationError as PydanticError
 
+from corrigo.monitoring import REPORTS_REFUSED, REPORTS_TAKEN
 from corrigo.reports.errors import ApiError, ErrorOut, invalid, pydantic_fields
 from corrigo.reports.models import Case, CaseStatus, Report
 from corrigo.reports.schemas import CaseOut, CasePage, CaseWithReports, Receipt, ReportIn, ReportPage
@@ -40,20 +41,24 @@ def _cors(response: HttpResponse, origin: str | None) -> HttpResponse:
     return response
 
 
-def _read_report(request: HttpRequest) -> ReportIn:
+def read_json_object(request: HttpRequest, limit: int, what: str) -> dict:
+    """The request's body as a JSON object of at most `limit` bytes, or the API's 400 / 413 saying why."""
     content_type = request.content_type or ""
     if content_type not in JSON_TYPES:
-        raise invalid("Send the report as JSON (Content-Type application/json or text/plain).")
+        raise invalid(f"Send the {what} as JSON (Content-Type application/json or text/plain).")
+    too_large = ApiError(413, "too_large", f"A {what} body may be at most {limit // (1024 * 1024)} MiB.")
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         raise invalid("Content-Length is not a number.") from None
-    if length > settings.REPORT_BODY_LIMIT:
-        raise ApiError(413, "too_large", "A report body may be at most 1 MiB.")
+    if length > limit:
+        raise too_large
     try:
         raw = request.body
     except (RequestDataTooBig, RawPostDataException):
-        raise ApiError(413, "too_large", "A report body may be at most 1 MiB.") from None
+        raise too_large from None
+    if len(raw) > limit:
+        raise too_large
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -64,10 +69,19 @@ def _read_report(request: HttpRequest) -> ReportIn:
         raise invalid("The body must be a JSON object.")
     if bad := _unstorable_fields(data):
         raise invalid("Text may not contain NUL characters or unpaired surrogates.", dict.fromkeys(bad, "unstorable character"))
+    return data
+
+
+def validated(schema, data: dict):
+    """`data` validated by the pydantic `schema`, or the API's 400 naming each offending field."""
     try:
-        return ReportIn.model_validate(data)
+        return schema.model_validate(data)
     except PydanticError as exc:
         raise invalid("Some fields are not valid.", pydantic_fields(exc.errors(include_url=False, include_input=False))) from None
+
+
+def _read_report(request: HttpRequest) -> ReportIn:
+    return validated(ReportIn, read_json_object(request, settings.REPORT_BODY_LIMIT, "report"))
 
 
 def _unstorable_fields(data: dict, path: str = "") -> list[str]:
@@ -81,7 +95,7 @@ def _unstorable_fields(data: dict, path: str = "") -> list[str]:
     return bad
 
 
-def _inlined(schema: dict) -> dict:
+def inlined(schema: dict) -> dict:
     """The schema with its $defs written in place: an OpenAPI document resolves "#/..." from its own root."""
     defs = schema.pop("$defs", {})
 
@@ -102,7 +116,7 @@ REPORT_BODY_SCHEMA = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": _inlined(ReportIn.model_json_schema())},
+            "application/json": {"schema": inlined(ReportIn.model_json_schema())},
             "text/plain": {
                 "schema": {"type": "string", "description": "The same JSON object, sent as text/plain to avoid a CORS preflight."}
             },
@@ -142,8 +156,10 @@ def submit(request: HttpRequest) -> HttpResponse:
     except ApiError as exc:
         # CORS for allowed origins only (issue 2): a page the site does not trust learns
         # nothing, not even why it was refused.
+        REPORTS_REFUSED.labels(exc.code).inc()
         readable = origin is not None and exc.code != "origin_not_allowed" and origin_allowed_anywhere(origin)
         return _cors(exc.response(), origin if readable else None)
+    REPORTS_TAKEN.labels("created" if submission.created else "replay").inc()
     receipt = Receipt(id=submission.uid, status="received")
     return _cors(JsonResponse(receipt.model_dump(), status=201 if submission.created else 200), origin)
 
@@ -163,7 +179,8 @@ def preflight(request: HttpRequest) -> HttpResponse:
 # ---- read API ---------------------------------------------------------------
 
 
-def _site_for(request: HttpRequest, key: str | None) -> Site:
+def site_for_token(request: HttpRequest, key: str | None) -> Site:
+    """The site a request names, which must be its token's own: 404 for no such site, 403 for another's."""
     token: ApiToken = request.auth
     if key is None or key == token.site.key:
         return token.site
@@ -216,7 +233,7 @@ LIMIT_PARAM = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 def list_reports(
     request: HttpRequest, site: str | None = SITE_PARAM, cursor: str | None = CURSOR_PARAM, limit: int = LIMIT_PARAM
 ):
-    the_site = _site_for(request, site)
+    the_site = site_for_token(request, site)
     rows, next_cursor = _page(Report.objects.filter(site=the_site), cursor, limit)
     return {"reports": rows, "next": next_cursor}
 
@@ -238,7 +255,7 @@ def list_cases(
     cursor: str | None = CURSOR_PARAM,
     limit: int = LIMIT_PARAM,
 ):
-    the_site = _site_for(request, site)
+    the_site = site_for_token(request, site)
     cases = Case.objects.filter(site=the_site).select_related("article", "assignee")
     if status is not None:
         cases = cases.filter(status=status)

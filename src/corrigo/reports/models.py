@@ -62,6 +62,9 @@ class Case(models.Model):
     anchor_start = models.PositiveIntegerField(null=True, blank=True)
     anchor_end = models.PositiveIntegerField(null=True, blank=True)
     anchor_checked_at = models.DateTimeField(null=True, blank=True)
+    disputed = models.BooleanField(
+        default=False, db_default=False, help_text="A reader reported the corrected words after the case came to look fixed."
+    )
 
     report_count = models.PositiveIntegerField(default=0)
     last_reported_at = models.DateTimeField(null=True, blank=True)

@@ -39,6 +39,20 @@ LANGUAGE_TAG = r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,7}$"
 LanguageTag = Annotated[str, StringConstraints(pattern=LANGUAGE_TAG, max_length=35)]
 
 
+def canonical_or_none(value: str | None) -> str | None:
+    """A page URL as Corrigo stores it (corrigo.lib.urls.canonical_url), for the fields that name an article."""
+    if value is None:
+        return None
+    try:
+        return canonical_url(value)
+    except InvalidURL as exc:
+        raise ValueError(str(exc)) from None
+
+
+def blank_is_absent(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
 class QuoteIn(BaseModel):
     """The selected passage: W3C TextQuoteSelector plus TextPositionSelector, in code points."""
 
@@ -79,15 +93,7 @@ class ReportIn(BaseModel):
     language: LanguageTag | None = None
     client_report_id: ClientReportId
 
-    @field_validator("url", "canonical_url")
-    @classmethod
-    def _canonical(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            return canonical_url(value)
-        except InvalidURL as exc:
-            raise ValueError(str(exc)) from None
+    _canonical = field_validator("url", "canonical_url")(canonical_or_none)
 
     @field_validator("email")
     @classmethod
@@ -101,10 +107,9 @@ class ReportIn(BaseModel):
             raise ValueError("not a valid email address") from None
         return value
 
-    @field_validator("canonical_url", "article_id", "title", "suggestion", "comment", "language", "email", mode="before")
-    @classmethod
-    def _blank_is_absent(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
+    _blank_is_absent = field_validator(
+        "canonical_url", "article_id", "title", "suggestion", "comment", "language", "email", mode="before"
+    )(blank_is_absent)
 
 
 def cross_field_errors(report: ReportIn) -> dict[str, str]:
@@ -227,6 +232,7 @@ class CaseOut(Out):
     quote: QuoteOut | None
     report_count: int
     anchor: AnchorOut | None
+    disputed: bool = Field(description="A reader reported the corrected words after the case came to look fixed.")
     assignee: str | None
     resolved_at: Timestamp | None
     duplicate_of: int | None = Field(validation_alias="duplicate_of_id")

@@ -15,13 +15,14 @@ from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from corrigo.anchoring import quote_from_text
+from corrigo.articles.fetching import enqueue_fetch
 from corrigo.articles.models import ArticleVersion
-from corrigo.articles.services import record_version, upsert_article
+from corrigo.articles.services import record_reader_copy, upsert_article
 from corrigo.notify.events import emit
 from corrigo.notify.models import EventType
-from corrigo.reports.models import Case, CaseStatus, Category, Report
+from corrigo.reports.models import AnchorStatus, Case, CaseStatus, Category, Report
 from corrigo.reports.priority import case_priority
-from corrigo.reports.reanchoring import anchor_case, reanchor_open_cases
+from corrigo.reports.reanchoring import anchor_case, follow_text
 from corrigo.reports.schemas import ReportIn, cross_field_errors
 from corrigo.sites.models import Site
 from corrigo.sql import fetchone, insert, update, values_of, write_transaction
@@ -101,11 +102,15 @@ def _store(site: Site, data: ReportIn) -> Submission:
     filing = Filing(site.pk, article_id, latest_version_id, data.category or "", now)
     if data.quote is not None:
         text = data.article_text
-        filing.version_id, new_text = record_version(article_id, text, now)
-        if new_text:
+        filing.version_id, filing.latest_version_id, followed = record_reader_copy(
+            article_id, latest_version_id, text, corroborate=not site.follows_publisher, now=now
+        )
+        if followed:
             # Before this report is filed, so that it meets its case where the passage is now.
-            reanchor_open_cases(article_id, filing.version_id, text, now)
-            filing.latest_version_id = filing.version_id
+            follow_text(site.pk, article_id, filing.version_id, text, now)
+        elif site.fetch_articles and filing.version_id != filing.latest_version_id:
+            # The reader saw a text the article does not follow: the page will say which is current.
+            enqueue_fetch(site.pk, article_id)
         # The context is taken from the text itself, so it is right whatever the client sent.
         quote = quote_from_text(text, data.quote.start, data.quote.end)
         filing.exact, filing.prefix, filing.suffix = quote.exact, quote.prefix, quote.suffix
@@ -166,7 +171,7 @@ def file_under_case(filing: Filing) -> int:
         case_id = _open_case(filing)
         emit(EventType.CASE_CREATED, site_id=filing.site_id, case_id=case_id)  # in this transaction: the outbox
         return case_id
-    case_id, category, count = row
+    case_id, category, count, anchor_status, anchor_version_id, disputed = row
     if SEVERITY[filing.category] > SEVERITY[category]:
         category = filing.category
     count += 1
@@ -176,6 +181,9 @@ def file_under_case(filing: Filing) -> int:
         "last_reported_at": filing.at,
         "priority": case_priority(count, category, filing.at),
     }
+    if not disputed and anchor_status == AnchorStatus.CHANGED and filing.version_id == anchor_version_id:
+        # This reader saw the corrected text and still reports the passage: the fix is in doubt.
+        changes["disputed"] = True
     update(Case, case_id, changes, now=filing.at)
     emit(EventType.CASE_UPDATED, site_id=filing.site_id, case_id=case_id)  # throttled: one per case per window
     return case_id
@@ -188,7 +196,7 @@ def _same_passage_sql(vendor: str) -> str:
     # SQLite needs none, as its IMMEDIATE transactions already take turns.
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     return (
-        f"SELECT id, category, report_count FROM {Case._meta.db_table}"
+        f"SELECT id, category, report_count, anchor_status, anchor_version_id, disputed FROM {Case._meta.db_table}"
         " WHERE article_id = %s AND status = %s"
         f" AND ((version_id = %s AND {q('start')} < %s AND {q('end')} > %s)"
         "  OR (anchor_version_id = %s AND anchor_start < %s AND anchor_end > %s))"

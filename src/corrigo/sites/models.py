@@ -26,10 +26,26 @@ class Site(models.Model):
     corrections_policy = models.TextField(
         blank=True, default="", db_default="", help_text="Shown at the top of the public corrections page (plain text)."
     )
+    # db_default too: code of an earlier migration state (and its tests) writes sites without these.
+    fetch_articles = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Fetch an article's page (canonical URL, among the allowed origins) to learn its latest text.",
+    )
+    receives_pushes = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Set by the first version the publisher pushes: from then on readers' copies never move anchors.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return self.key
+
+    @property
+    def follows_publisher(self) -> bool:
+        """Whether anchors follow only published texts (pushed or fetched), never readers' copies."""
+        return self.receives_pushes or self.fetch_articles
 
     def sla_hours(self, category: str) -> int | None:
         """The site's answer time for a case of this category (uncategorised counts as other)."""
