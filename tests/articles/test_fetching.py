@@ -207,3 +207,27 @@ def test_corrigo_fetch_exits_non_zero_with_the_reason_on_refusal(fetching, elsew
     assert code == 2
     assert "refused" in err and out == ""
     assert elsewhere.received == []
+
+
+def test_a_page_over_2_mib_fails_and_publishes_nothing(fetching, newsroom):
+    from corrigo.lib.http import FetchFailed
+
+    @newsroom.route("/huge")
+    def huge(handler, request):
+        reply(handler, 200, page("word " * (600 * 1024)))
+
+    with pytest.raises(FetchFailed, match="larger than"):
+        fetch_article(fetching, newsroom.url("/huge"))
+    assert not ArticleVersion.objects.exists()
+
+
+def test_a_refused_fetch_job_is_given_up_with_the_reason(client, fetching, newsroom):
+    from corrigo.articles.fetching import enqueue_fetch
+    from corrigo.articles.publishing import PublishedText, publish_text
+
+    article_id = publish_text(fetching, PublishedText(url=newsroom.url("/feed.json"), text=V1)).article_id
+    enqueue_fetch(fetching.pk, article_id, delay=0)
+    [job] = [job for job in queue.claim("test-worker") if job.kind == FETCH_JOB]
+    assert queue.run(job, "test-worker") == "dead"
+    job.refresh_from_db()
+    assert "not HTML" in job.last_error

@@ -286,48 +286,6 @@ def test_one_worker_delivers_an_event_to_every_endpoint_of_its_site_only(site, o
     assert foreign.received == []
 
 
-@pytest.fixture
-def notices():
-    """A describer for notices, as the corrections app registers one (its own, when installed, stays)."""
-    from corrigo.notify import events
-
-    own = events.DESCRIBERS.get("notice")
-    if own is None:
-        events.DESCRIBERS["notice"] = lambda payload: {
-            "notice": {
-                "id": payload["notice_id"],
-                "kind": "correction",
-                "text": "We misspelt <August> & more.",
-                "url": "https://news.example.org/corrections/courier/#n1",
-            }
-        }
-    yield own is None
-    if own is None:
-        del events.DESCRIBERS["notice"]
-
-
-def test_a_published_notice_reaches_standard_and_slack_endpoints(site, receiver, http_server, notices):
-    from corrigo.notify import events
-    from corrigo.notify.models import EventType
-    from tests.notify.conftest import Receiver
-
-    if not notices:
-        pytest.skip("the corrections app describes notices: its own tests cover the data")
-    standard(site, receiver)
-    slack = Receiver(http_server, "/slack")
-    webhooks.add_endpoint(site, slack.url, format="slack")
-    with transaction.atomic():
-        events.emit(EventType.NOTICE_PUBLISHED, site_id=site.pk, notice_id=7)
-    run_worker()
-    [(_, body)] = receiver.verified
-    assert body["type"] == "notice.published" and body["data"]["notice"]["id"] == 7
-    message = json.loads(slack.received[0].body)
-    shown = json.dumps(message)
-    assert "A correction notice was published" in message["text"]
-    assert "We misspelt &lt;August&gt; &amp; more." in shown
-    assert "<https://news.example.org/corrections/courier/#n1|open>" in message["blocks"][0]["text"]["text"]
-
-
 def test_an_endpoint_that_became_private_is_not_called_and_says_why(site, receiver, settings):
     standard(site, receiver)
     settings.ALLOW_PRIVATE_HOSTS = frozenset()  # the operator took it off the list
