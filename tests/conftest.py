@@ -37,11 +37,14 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(autouse=True)
 def _fresh_site_cache():
     """Each test builds its own sites; none may see another test's cached site."""
+    from corrigo.reports.clients import forget_cached_salts
     from corrigo.sites.services import forget_cached_sites
 
     forget_cached_sites()
+    forget_cached_salts()
     yield
     forget_cached_sites()
+    forget_cached_salts()
 
 
 @pytest.fixture

@@ -237,6 +237,7 @@ def cmd_webhook_remove(args: argparse.Namespace) -> None:
 
 
 def _serve(host: str, port: int, workers: int, threads: int = 1) -> None:
+    from django.conf import settings
     from django.db import connections
     from gunicorn.app.base import BaseApplication
 
@@ -252,7 +253,9 @@ def _serve(host: str, port: int, workers: int, threads: int = 1) -> None:
             self.cfg.set("workers", workers)
             self.cfg.set("threads", threads)
             self.cfg.set("accesslog", os.environ.get("CORRIGO_ACCESS_LOG"))
-            self.cfg.set("forwarded_allow_ips", os.environ.get("CORRIGO_FORWARDED_ALLOW_IPS", "127.0.0.1"))
+            # X-Forwarded-Proto is believed from the same proxies as X-Forwarded-For (reports.clients).
+            trusted = ",".join(str(network) for network in settings.TRUSTED_PROXIES) or "127.0.0.1"
+            self.cfg.set("forwarded_allow_ips", os.environ.get("CORRIGO_FORWARDED_ALLOW_IPS", trusted))
 
         def load(self):
             return application

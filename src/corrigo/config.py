@@ -106,3 +106,16 @@ def base_url(value: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment or parts.username:
         raise ValueError("CORRIGO_BASE_URL must be http(s)://host[:port][/path], e.g. https://corrections.example.org")
     return value.strip().rstrip("/")
+
+
+def network_list(name: str) -> tuple:
+    """A list of CIDRs or addresses like "10.0.0.0/8, 127.0.0.1, ::1" as ip_network objects; ValueError naming a bad entry."""
+    import ipaddress
+
+    networks = []
+    for item in env_list(name, ""):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ValueError(f"{name}: {item!r} is not an address or a CIDR such as 10.0.0.0/8") from None
+    return tuple(networks)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from corrigo.config import base_url, data_dir, env_bool, env_list, host_port_list, secret_key, smtp_settings
+from corrigo.config import base_url, data_dir, env_bool, env_list, host_port_list, network_list, secret_key, smtp_settings
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -169,6 +169,14 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# The proxies in front of Corrigo (CIDRs): only a request from one of them may say, in
+# X-Forwarded-For, which client it is passing on; anyone else is the client itself.
+TRUSTED_PROXIES = network_list("CORRIGO_TRUSTED_PROXIES")
+# Intake's limits count in Redis when it is set (shared by every app process), else in the database.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+# Off only for the test suite and benchmarks that post many reports from one client.
+INTAKE_LIMITS = env_bool("CORRIGO_INTAKE_LIMITS", True)
 
 # A report body is at most 1 MiB (docs/api.md); Django refuses larger bodies early.
 REPORT_BODY_LIMIT = 1024 * 1024

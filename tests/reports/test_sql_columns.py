@@ -17,7 +17,7 @@ from corrigo import sql
 from corrigo.articles.models import Article, ArticleVersion
 from corrigo.articles.services import upsert_article
 from corrigo.jobs.models import Job
-from corrigo.reports.models import Case, Report
+from corrigo.reports.models import Case, ClientSalt, Report
 from tests.conftest import ORIGIN, payload
 
 WRITTEN_AT = datetime(2026, 11, 25, 8, 30, 1, 123456, tzinfo=UTC)
@@ -115,8 +115,9 @@ def test_an_upsert_keeps_created_at_and_moves_updated_at(site):
 
 INSERT = re.compile(r'INSERT INTO "?(\w+)"? \(([^)]*)\)')
 UPDATE = re.compile(r'UPDATE "?(\w+)"? SET (.*?) WHERE', re.DOTALL)
-# Intake writes these, the outbox's job (case.created, case.updated) among them.
-MODELS = {model._meta.db_table: model for model in (Article, ArticleVersion, Case, Report, Job)}
+# Intake writes these, the outbox's job (case.created, case.updated) among them, and the
+# day's salt of client hashes on the first report of the day.
+MODELS = {model._meta.db_table: model for model in (Article, ArticleVersion, Case, Report, Job, ClientSalt)}
 
 
 def post(client, body):

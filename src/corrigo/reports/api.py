@@ -13,6 +13,7 @@ from django.http.request import RawPostDataException
 from ninja import Query, Router
 from pydantic import ValidationError as PydanticError
 
+from corrigo.reports.clients import request_client
 from corrigo.reports.errors import ApiError, ErrorOut, invalid, pydantic_fields
 from corrigo.reports.models import Case, CaseStatus, Report
 from corrigo.reports.schemas import CaseOut, CasePage, CaseWithReports, Receipt, ReportIn, ReportPage
@@ -136,7 +137,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         if origin is not None and not entry.allows(origin):
             raise ApiError(403, "origin_not_allowed", "This page's origin may not send reports for this site.")
         try:
-            submission = submit_report(entry.site, report)
+            submission = submit_report(entry.site, report, request_client(request, entry.site.pk))
         except InvalidReport as exc:
             raise invalid(str(exc), exc.fields) from None
     except ApiError as exc:

@@ -135,6 +135,9 @@ class Report(models.Model):
     category = models.CharField(max_length=10, choices=Category.choices, blank=True)
     email = models.EmailField(max_length=254, blank=True)
     language = models.CharField(max_length=35, blank=True)
+    # The sender's keyed address hash (reports.clients), never the address; empty for reports
+    # stored before it was kept, and for those not sent over HTTP.
+    client_hash = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -152,3 +155,13 @@ class Report(models.Model):
     @property
     def has_quote(self) -> bool:
         return self.start is not None
+
+
+class ClientSalt(models.Model):
+    """The salt of one day's client hashes (reports.clients); deleted once the day is over."""
+
+    day = models.DateField(unique=True)
+    salt = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"Client salt of {self.day}"

@@ -65,8 +65,11 @@ class InvalidReport(ValueError):
         self.fields = fields
 
 
-def submit_report(site: Site, data: ReportIn) -> Submission:
+def submit_report(site: Site, data: ReportIn, client: str = "") -> Submission:
     """Store a validated report and its article version, and file it under a case.
+
+    `client` is the sender's keyed hash (reports.clients.request_client), empty when the
+    report did not come over HTTP (the demo's seed, the CLI).
 
     Idempotent by (site, client_report_id): a replay, even a concurrent one,
     returns the report stored first. Everything is written in one transaction,
@@ -79,7 +82,7 @@ def submit_report(site: Site, data: ReportIn) -> Submission:
     # replay pays for one rolled-back transaction instead of every report paying a SELECT.
     try:
         with write_transaction():
-            return _store(site, data)
+            return _store(site, data, client)
     except IntegrityError:
         # A replay: the unique (site, client_report_id) constraint refused the second copy.
         existing = Report.objects.filter(site=site, client_report_id=data.client_report_id).values_list("uid", "case_id").first()
@@ -88,7 +91,7 @@ def submit_report(site: Site, data: ReportIn) -> Submission:
         return Submission(existing[0], existing[1], created=False)
 
 
-def _store(site: Site, data: ReportIn) -> Submission:
+def _store(site: Site, data: ReportIn, client: str) -> Submission:
     now = timezone.now()
     article_id, latest_version_id = upsert_article(
         site.pk,
@@ -133,6 +136,7 @@ def _store(site: Site, data: ReportIn) -> Submission:
         "start": filing.start,
         "end": filing.end,
         "category": filing.category,
+        "client_hash": client,
         # A field the reader left out takes the model's default.
         **{name: value for name, value in sent.items() if value is not None},
     }
