@@ -92,6 +92,27 @@ def cmd_createsite(args: argparse.Namespace) -> None:
     print(f"Created site {site.key!r} allowing {', '.join(site.origins) or 'no origins yet'}.")
 
 
+LIMITS = {
+    "per_client_minute": "reports_per_client_minute",
+    "per_client_hour": "reports_per_client_hour",
+    "per_site_minute": "reports_per_site_minute",
+}
+
+
+def cmd_limits(args: argparse.Namespace) -> None:
+    _setup()
+    from corrigo.sites.services import set_intake_limits
+
+    site = _site(args.key)
+    changes = {field: getattr(args, option) for option, field in LIMITS.items() if getattr(args, option) is not None}
+    if changes:
+        set_intake_limits(site, **changes)
+    print(
+        f"Site {site.key!r}: {site.reports_per_client_minute} reports a minute and {site.reports_per_client_hour} an hour"
+        f" per reader, {site.reports_per_site_minute} a minute in all (0: no limit)."
+    )
+
+
 def _have_terminal() -> bool:
     """True when getpass can ask on a terminal (without one it would read stdin, echoing)."""
     if os.name != "posix":
@@ -413,6 +434,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     site.set_defaults(func=cmd_createsite)
 
+    limits = commands.add_parser("limits", help="show or change how many reports a site takes (docs/operations.md)")
+    limits.add_argument("key")
+    for option in LIMITS:
+        limits.add_argument(f"--{option.replace('_', '-')}", dest=option, type=_limit, metavar="N", help="0: no limit")
+    limits.set_defaults(func=cmd_limits)
+
     user = commands.add_parser("createuser", help="add a desk user with a role on a site")
     user.add_argument("name")
     user.add_argument("--site", required=True)
@@ -457,6 +484,10 @@ def build_parser() -> argparse.ArgumentParser:
         action.add_argument("id", type=_row_number, metavar="ID")
         action.set_defaults(func=function)
     return parser
+
+
+def _limit(value: str) -> int:
+    return _number(value, 0, 1_000_000, "must be between 0 (no limit) and 1000000")
 
 
 def _row_number(value: str) -> int:

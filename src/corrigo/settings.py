@@ -177,6 +177,8 @@ TRUSTED_PROXIES = network_list("CORRIGO_TRUSTED_PROXIES")
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 # Off only for the test suite and benchmarks that post many reports from one client.
 INTAKE_LIMITS = env_bool("CORRIGO_INTAKE_LIMITS", True)
+# The first part of every limit's key, so that two Corrigos can share one Redis.
+LIMITS_NAMESPACE = os.environ.get("CORRIGO_LIMITS_NAMESPACE", "").strip() or "corrigo"
 
 # A report body is at most 1 MiB (docs/api.md); Django refuses larger bodies early.
 REPORT_BODY_LIMIT = 1024 * 1024

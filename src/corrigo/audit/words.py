@@ -11,6 +11,9 @@ SETTING_NAMES = {
     "sla_fact_hours": "answer time for factual errors",
     "sla_typo_hours": "answer time for typos",
     "sla_other_hours": "answer time for other reports",
+    "reports_per_client_minute": "reports a reader may send a minute",
+    "reports_per_client_hour": "reports a reader may send an hour",
+    "reports_per_site_minute": "reports the site takes a minute",
 }
 
 

@@ -15,6 +15,7 @@ from pydantic import ValidationError as PydanticError
 
 from corrigo.reports.clients import request_client
 from corrigo.reports.errors import ApiError, ErrorOut, invalid, pydantic_fields
+from corrigo.reports.limits import RateLimited
 from corrigo.reports.models import Case, CaseStatus, Report
 from corrigo.reports.schemas import CaseOut, CasePage, CaseWithReports, Receipt, ReportIn, ReportPage
 from corrigo.reports.services import InvalidReport, submit_report
@@ -116,6 +117,7 @@ REPORT_BODY_SCHEMA = {
         403: {"description": "origin_not_allowed: the Origin header is not among the site's allowed origins."},
         404: {"description": "unknown_site: no site with this key."},
         413: {"description": "too_large: the body is over 1 MiB."},
+        429: {"description": "rate_limited: over one of the site's limits; nothing stored. Retry-After says when to try again."},
     },
 }
 
@@ -123,7 +125,7 @@ REPORT_BODY_SCHEMA = {
 @router.post(
     "/reports",
     auth=None,
-    response={(200, 201): Receipt, (400, 403, 404, 413): ErrorOut},
+    response={(200, 201): Receipt, (400, 403, 404, 413, 429): ErrorOut},
     openapi_extra=REPORT_BODY_SCHEMA,
     summary="Submit a reader's report",
 )
@@ -140,6 +142,10 @@ def submit(request: HttpRequest) -> HttpResponse:
             submission = submit_report(entry.site, report, request_client(request, entry.site.pk))
         except InvalidReport as exc:
             raise invalid(str(exc), exc.fields) from None
+        except RateLimited as exc:
+            refusal = ApiError(429, "rate_limited", f"Too many reports ({exc.scope} limit); try again in {exc.retry_after} s.")
+            refusal.headers["Retry-After"] = str(exc.retry_after)
+            raise refusal from None
     except ApiError as exc:
         # CORS for allowed origins only (issue 2): a page the site does not trust learns
         # nothing, not even why it was refused.

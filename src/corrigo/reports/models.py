@@ -137,7 +137,7 @@ class Report(models.Model):
     language = models.CharField(max_length=35, blank=True)
     # The sender's keyed address hash (reports.clients), never the address; empty for reports
     # stored before it was kept, and for those not sent over HTTP.
-    client_hash = models.CharField(max_length=32, blank=True)
+    client_hash = models.CharField(max_length=32, blank=True, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -165,3 +165,14 @@ class ClientSalt(models.Model):
 
     def __str__(self) -> str:
         return f"Client salt of {self.day}"
+
+
+class LimitCounter(models.Model):
+    """One window of one of intake's limits, counted in the database (reports.limits) when there is no Redis."""
+
+    window_key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.FloatField(help_text="Seconds since the epoch.")
+
+    def __str__(self) -> str:
+        return f"{self.window_key}: {self.count}"

@@ -19,6 +19,7 @@ from corrigo.articles.models import ArticleVersion
 from corrigo.articles.services import record_version, upsert_article
 from corrigo.notify.events import emit
 from corrigo.notify.models import EventType
+from corrigo.reports.limits import IntakeLimits
 from corrigo.reports.models import Case, CaseStatus, Category, Report
 from corrigo.reports.priority import case_priority
 from corrigo.reports.reanchoring import anchor_case, reanchor_open_cases
@@ -52,6 +53,15 @@ class Filing:
     suffix: str = ""
     start: int | None = None
     end: int | None = None
+    client: str = ""  # set when a second report of this client on the passage is to be folded into its first
+
+
+class Folded(Exception):
+    """The client already reported this passage (the report `uid` in case `case_id`); this one rolls back."""
+
+    def __init__(self, uid: str, case_id: int):
+        super().__init__(uid)
+        self.uid, self.case_id = uid, case_id
 
 
 class InvalidReport(ValueError):
@@ -78,11 +88,17 @@ def submit_report(site: Site, data: ReportIn, client: str = "") -> Submission:
     """
     if errors := cross_field_errors(data):
         raise InvalidReport(errors)
+    limits = IntakeLimits(site, client)
+    limits.before()
     # No lookup first: replays are rare, so the unique constraint is the check, and a
     # replay pays for one rolled-back transaction instead of every report paying a SELECT.
     try:
         with write_transaction():
-            return _store(site, data, client)
+            submission = _store(site, data, client, fold=limits.active)
+            limits.counted()
+            return submission
+    except Folded as folded:
+        return Submission(folded.uid, folded.case_id, created=False)
     except IntegrityError:
         # A replay: the unique (site, client_report_id) constraint refused the second copy.
         existing = Report.objects.filter(site=site, client_report_id=data.client_report_id).values_list("uid", "case_id").first()
@@ -91,7 +107,7 @@ def submit_report(site: Site, data: ReportIn, client: str = "") -> Submission:
         return Submission(existing[0], existing[1], created=False)
 
 
-def _store(site: Site, data: ReportIn, client: str) -> Submission:
+def _store(site: Site, data: ReportIn, client: str, *, fold: bool) -> Submission:
     now = timezone.now()
     article_id, latest_version_id = upsert_article(
         site.pk,
@@ -101,7 +117,7 @@ def _store(site: Site, data: ReportIn, client: str) -> Submission:
         title=data.title or "",
         now=now,
     )
-    filing = Filing(site.pk, article_id, latest_version_id, data.category or "", now)
+    filing = Filing(site.pk, article_id, latest_version_id, data.category or "", now, client=client if fold else "")
     if data.quote is not None:
         text = data.article_text
         filing.version_id, new_text = record_version(article_id, text, now)
@@ -171,6 +187,8 @@ def file_under_case(filing: Filing) -> int:
         emit(EventType.CASE_CREATED, site_id=filing.site_id, case_id=case_id)  # in this transaction: the outbox
         return case_id
     case_id, category, count = row
+    if filing.client and (earlier := fetchone(_SAME_CLIENT_SQL, [case_id, filing.client])):
+        raise Folded(earlier[0], case_id)
     if SEVERITY[filing.category] > SEVERITY[category]:
         category = filing.category
     count += 1
@@ -183,6 +201,9 @@ def file_under_case(filing: Filing) -> int:
     update(Case, case_id, changes, now=filing.at)
     emit(EventType.CASE_UPDATED, site_id=filing.site_id, case_id=case_id)  # throttled: one per case per window
     return case_id
+
+
+_SAME_CLIENT_SQL = f"SELECT uid FROM {Report._meta.db_table} WHERE case_id = %s AND client_hash = %s LIMIT 1"
 
 
 @lru_cache(maxsize=4)

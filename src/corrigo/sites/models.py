@@ -23,6 +23,16 @@ class Site(models.Model):
     sla_fact_hours = models.PositiveIntegerField(null=True, blank=True, default=24, help_text="Factual errors, in hours.")
     sla_typo_hours = models.PositiveIntegerField(null=True, blank=True, default=72, help_text="Typos, in hours.")
     sla_other_hours = models.PositiveIntegerField(null=True, blank=True, help_text="Everything else, in hours.")
+    # Intake's limits (reports.limits), 0 for none: what one reader, and all readers together, may send.
+    reports_per_client_minute = models.PositiveIntegerField(
+        default=5, db_default=5, help_text="Reports one reader may send a minute."
+    )
+    reports_per_client_hour = models.PositiveIntegerField(
+        default=30, db_default=30, help_text="Reports one reader may send an hour."
+    )
+    reports_per_site_minute = models.PositiveIntegerField(
+        default=600, db_default=600, help_text="Reports all readers together may send a minute."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -109,6 +109,21 @@ def set_origins(site: Site, origins: list[str]) -> list[str]:
     return normal
 
 
+INTAKE_LIMITS = ("reports_per_client_minute", "reports_per_client_hour", "reports_per_site_minute")
+
+
+def set_intake_limits(site: Site, **limits: int) -> None:
+    """Change how many reports the site takes (reports.limits); every app process follows within SITE_CACHE_SECONDS."""
+    if unknown := set(limits) - set(INTAKE_LIMITS):
+        raise TypeError(f"not an intake limit: {', '.join(sorted(unknown))}")
+    if bad := [name for name, value in limits.items() if not (isinstance(value, int) and value >= 0)]:
+        raise ValueError(f"{', '.join(bad)}: a limit is a whole number, 0 for none")
+    for name, value in limits.items():
+        setattr(site, name, value)
+    site.save(update_fields=list(limits))
+    forget_cached_sites()
+
+
 def _shown(value: object, limit: int = 80) -> str:
     """A value for an error message: quoted, escaped, and cut short if long."""
     if isinstance(value, str) and len(value) > limit:

@@ -1,0 +1,149 @@
+"""Intake's limits: how many reports one client, and one whole site, may send in a while.
+
+Counted with the `limits` library's fixed windows (docs/decisions/0030-intake-limits.md),
+in Redis when REDIS_URL is set, so that every app process shares the counts, and in the
+database otherwise (DatabaseCounters below, a `limits` storage of our own). The database
+counters are counted in the report's own transaction, so a refused report leaves no
+trace and an accepted one costs no commit of its own; Redis counts before it.
+
+Each site sets its own numbers (Site.reports_per_client_minute, _per_client_hour,
+_per_site_minute; 0 is no limit). Reports that did not come over HTTP (no client) are
+not counted.
+"""
+
+import logging
+import math
+import time
+from functools import lru_cache
+
+from django.conf import settings
+from django.db import connection
+from limits import RateLimitItem, RateLimitItemPerHour, RateLimitItemPerMinute
+from limits.errors import StorageError
+from limits.storage import Storage, storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+
+from corrigo.reports.models import LimitCounter
+from corrigo.sites.models import Site
+from corrigo.sql import execute, fetchone
+
+log = logging.getLogger(__name__)
+
+
+class RateLimited(Exception):
+    """Over one of the site's limits; nothing was stored. `retry_after` in whole seconds."""
+
+    def __init__(self, retry_after: int, scope: str):
+        super().__init__(f"over the {scope} limit")
+        self.retry_after, self.scope = retry_after, scope
+
+
+class DatabaseCounters(Storage):
+    """Fixed-window counters in a table (LimitCounter): one row per window key, reused when it expires."""
+
+    STORAGE_SCHEME = ["corrigo+database"]
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+
+    @property
+    def base_exceptions(self) -> type[Exception]:
+        from django.db import DatabaseError
+
+        return DatabaseError
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        now = time.time()
+        (count,) = fetchone(_incr_sql(connection.vendor), [key, amount, now + expiry, now, now])
+        return count
+
+    def get(self, key: str) -> int:
+        row = fetchone(f"SELECT count FROM {_TABLE} WHERE {_KEY} = %s AND expires_at > %s", [key, time.time()])
+        return row[0] if row else 0
+
+    def get_expiry(self, key: str) -> float:
+        row = fetchone(f"SELECT expires_at FROM {_TABLE} WHERE {_KEY} = %s", [key])
+        return max(row[0], time.time()) if row else time.time()
+
+    def check(self) -> bool:
+        return fetchone("SELECT 1") is not None
+
+    def reset(self) -> int | None:
+        return LimitCounter.objects.all().delete()[0]
+
+    def clear(self, key: str) -> None:
+        execute(f"DELETE FROM {_TABLE} WHERE {_KEY} = %s", [key])
+
+
+_TABLE = LimitCounter._meta.db_table
+_KEY = "window_key"
+
+
+@lru_cache(maxsize=4)
+def _incr_sql(vendor: str) -> str:
+    # An expired window starts again at `amount`; a live one adds to its count. One statement,
+    # so two processes counting at once cannot both read n and write n + 1.
+    return (
+        f"INSERT INTO {_TABLE} ({_KEY}, count, expires_at) VALUES (%s, %s, %s)"
+        f" ON CONFLICT ({_KEY}) DO UPDATE SET"
+        f" count = CASE WHEN {_TABLE}.expires_at <= %s THEN excluded.count ELSE {_TABLE}.count + excluded.count END,"
+        f" expires_at = CASE WHEN {_TABLE}.expires_at <= %s THEN excluded.expires_at ELSE {_TABLE}.expires_at END"
+        " RETURNING count"
+    )
+
+
+@lru_cache(maxsize=4)
+def _limiter(redis_url: str) -> FixedWindowRateLimiter:
+    if redis_url:
+        return FixedWindowRateLimiter(storage_from_string(redis_url, wrap_exceptions=True, key_prefix="corrigo"))
+    return FixedWindowRateLimiter(DatabaseCounters(wrap_exceptions=True))
+
+
+def _items(site: Site, client: str) -> list[tuple[str, RateLimitItem, tuple[str, ...]]]:
+    """(scope, limit, identifiers) of each limit the site sets, for this client."""
+    namespace, by_client, by_site = settings.LIMITS_NAMESPACE, (str(site.pk), "client", client), (str(site.pk), "site")
+    items = [
+        ("client", RateLimitItemPerMinute(site.reports_per_client_minute, namespace=namespace), by_client),
+        ("client", RateLimitItemPerHour(site.reports_per_client_hour, namespace=namespace), by_client),
+        ("site", RateLimitItemPerMinute(site.reports_per_site_minute, namespace=namespace), by_site),
+    ]
+    return [item for item in items if item[1].amount > 0]
+
+
+def _refusal(limiter: FixedWindowRateLimiter, scope: str, item: RateLimitItem, identifiers) -> RateLimited:
+    reset = limiter.get_window_stats(item, *identifiers).reset_time
+    return RateLimited(max(1, math.ceil(reset - time.time())), scope)
+
+
+class IntakeLimits:
+    """The limits of one report: `before` it is stored, and `counted` in its transaction."""
+
+    def __init__(self, site: Site, client: str):
+        self.site, self.client = site, client
+        self.active = bool(client) and settings.INTAKE_LIMITS
+        self.limiter = _limiter(settings.REDIS_URL) if self.active else None
+
+    @property
+    def in_transaction(self) -> bool:
+        return isinstance(self.limiter.storage, DatabaseCounters)
+
+    def before(self) -> None:
+        """Raise RateLimited when a limit is already reached (Redis: count this report now)."""
+        if not self.active:
+            return
+        try:
+            for scope, item, identifiers in _items(self.site, self.client):
+                allowed = self.limiter.test(item, *identifiers) if self.in_transaction else self.limiter.hit(item, *identifiers)
+                if not allowed:
+                    raise _refusal(self.limiter, scope, item, identifiers)
+        except StorageError as exc:
+            # Readers' reports matter more than the limits: without Redis, intake goes on unlimited.
+            log.warning("intake limits not counted: %s", exc.storage_error)
+
+    def counted(self) -> None:
+        """In the report's transaction (database counters): count it, or raise RateLimited to roll it back."""
+        if not self.active or not self.in_transaction:
+            return
+        for scope, item, identifiers in _items(self.site, self.client):
+            if not self.limiter.hit(item, *identifiers):
+                raise _refusal(self.limiter, scope, item, identifiers)
