@@ -25,7 +25,7 @@ from limits.strategies import FixedWindowRateLimiter
 
 from corrigo.reports.models import LimitCounter
 from corrigo.sites.models import Site
-from corrigo.sql import execute, fetchone
+from corrigo.sql import execute, fetchall, fetchone
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class DatabaseCounters(Storage):
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = time.time()
-        (count,) = fetchone(_incr_sql(connection.vendor), [key, amount, now + expiry, now, now])
+        (_, count) = fetchone(_incr_sql(connection.vendor, 1), [key, amount, now + expiry, now, now])
         return count
 
     def get(self, key: str) -> int:
@@ -64,6 +64,18 @@ class DatabaseCounters(Storage):
     def get_expiry(self, key: str) -> float:
         row = fetchone(f"SELECT expires_at FROM {_TABLE} WHERE {_KEY} = %s", [key])
         return max(row[0], time.time()) if row else time.time()
+
+    def get_many(self, keys: list[str]) -> dict[str, int]:
+        """The live counts of these keys in one statement (intake reads all its windows at once)."""
+        marks = ", ".join(["%s"] * len(keys))
+        sql = f"SELECT {_KEY}, count FROM {_TABLE} WHERE {_KEY} IN ({marks}) AND expires_at > %s"
+        return dict(fetchall(sql, [*keys, time.time()]))
+
+    def incr_many(self, expiries: dict[str, int]) -> dict[str, int]:
+        """incr() of each key by 1, its window `expiries[key]` seconds long, in one statement; the new counts."""
+        now = time.time()
+        rows = [value for key, expiry in expiries.items() for value in (key, 1, now + expiry)]
+        return dict(fetchall(_incr_sql(connection.vendor, len(expiries)), [*rows, now, now]))
 
     def check(self) -> bool:
         return fetchone("SELECT 1") is not None
@@ -79,16 +91,17 @@ _TABLE = LimitCounter._meta.db_table
 _KEY = "window_key"
 
 
-@lru_cache(maxsize=4)
-def _incr_sql(vendor: str) -> str:
+@lru_cache(maxsize=16)
+def _incr_sql(vendor: str, rows: int) -> str:
     # An expired window starts again at `amount`; a live one adds to its count. One statement,
     # so two processes counting at once cannot both read n and write n + 1.
+    values = ", ".join(["(%s, %s, %s)"] * rows)
     return (
-        f"INSERT INTO {_TABLE} ({_KEY}, count, expires_at) VALUES (%s, %s, %s)"
+        f"INSERT INTO {_TABLE} ({_KEY}, count, expires_at) VALUES {values}"
         f" ON CONFLICT ({_KEY}) DO UPDATE SET"
         f" count = CASE WHEN {_TABLE}.expires_at <= %s THEN excluded.count ELSE {_TABLE}.count + excluded.count END,"
         f" expires_at = CASE WHEN {_TABLE}.expires_at <= %s THEN excluded.expires_at ELSE {_TABLE}.expires_at END"
-        " RETURNING count"
+        f" RETURNING {_KEY}, count"
     )
 
 
@@ -116,34 +129,55 @@ def _refusal(limiter: FixedWindowRateLimiter, scope: str, item: RateLimitItem, i
 
 
 class IntakeLimits:
-    """The limits of one report: `before` it is stored, and `counted` in its transaction."""
+    """The limits of one report: checked `before` its transaction, and counted in it.
+
+    With Redis everything happens `before`. With database counters the count is one
+    statement in the report's transaction: on SQLite first (the write lock is held from
+    BEGIN anyway, and a refusal then costs no work), on PostgreSQL last, after a read-only
+    check `before`, so that the site's counter row is locked for the shortest time.
+    """
 
     def __init__(self, site: Site, client: str):
         self.site, self.client = site, client
         self.active = bool(client) and settings.INTAKE_LIMITS
         self.limiter = _limiter(settings.REDIS_URL) if self.active else None
-
-    @property
-    def in_transaction(self) -> bool:
-        return isinstance(self.limiter.storage, DatabaseCounters)
+        self.items = _items(site, client) if self.active else []
+        self.in_database = self.active and isinstance(self.limiter.storage, DatabaseCounters)
+        self.counts_first = self.in_database and connection.vendor == "sqlite"
 
     def before(self) -> None:
         """Raise RateLimited when a limit is already reached (Redis: count this report now)."""
-        if not self.active:
+        if not self.items or self.counts_first:
             return
         try:
-            for scope, item, identifiers in _items(self.site, self.client):
-                allowed = self.limiter.test(item, *identifiers) if self.in_transaction else self.limiter.hit(item, *identifiers)
-                if not allowed:
+            if self.in_database:
+                counts = self.limiter.storage.get_many([item.key_for(*identifiers) for _, item, identifiers in self.items])
+                for scope, item, identifiers in self.items:
+                    if counts.get(item.key_for(*identifiers), 0) >= item.amount:
+                        raise _refusal(self.limiter, scope, item, identifiers)
+                return
+            for scope, item, identifiers in self.items:
+                if not self.limiter.hit(item, *identifiers):
                     raise _refusal(self.limiter, scope, item, identifiers)
         except StorageError as exc:
             # Readers' reports matter more than the limits: without Redis, intake goes on unlimited.
             log.warning("intake limits not counted: %s", exc.storage_error)
 
-    def counted(self) -> None:
-        """In the report's transaction (database counters): count it, or raise RateLimited to roll it back."""
-        if not self.active or not self.in_transaction:
+    def count_before_storing(self) -> None:
+        """First in the report's transaction: count it on SQLite, or raise RateLimited to roll back."""
+        if self.counts_first:
+            self._count()
+
+    def count_after_storing(self) -> None:
+        """Last in the report's transaction: count it on PostgreSQL, or raise RateLimited to roll back."""
+        if self.in_database and not self.counts_first:
+            self._count()
+
+    def _count(self) -> None:
+        if not self.items:
             return
-        for scope, item, identifiers in _items(self.site, self.client):
-            if not self.limiter.hit(item, *identifiers):
+        expiries = {item.key_for(*identifiers): item.get_expiry() for _, item, identifiers in self.items}
+        counts = self.limiter.storage.incr_many(expiries)
+        for scope, item, identifiers in self.items:
+            if counts[item.key_for(*identifiers)] > item.amount:
                 raise _refusal(self.limiter, scope, item, identifiers)

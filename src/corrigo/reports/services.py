@@ -94,8 +94,9 @@ def submit_report(site: Site, data: ReportIn, client: str = "") -> Submission:
     # replay pays for one rolled-back transaction instead of every report paying a SELECT.
     try:
         with write_transaction():
+            limits.count_before_storing()
             submission = _store(site, data, client, fold=limits.active)
-            limits.counted()
+            limits.count_after_storing()
             return submission
     except Folded as folded:
         return Submission(folded.uid, folded.case_id, created=False)
