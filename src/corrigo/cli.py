@@ -105,11 +105,13 @@ def cmd_limits(args: argparse.Namespace) -> None:
 
     site = _site(args.key)
     changes = {field: getattr(args, option) for option, field in LIMITS.items() if getattr(args, option) is not None}
+    if args.challenge is not None:
+        changes["challenge"] = args.challenge
     if changes:
         set_intake_limits(site, **changes)
     print(
         f"Site {site.key!r}: {site.reports_per_client_minute} reports a minute and {site.reports_per_client_hour} an hour"
-        f" per reader, {site.reports_per_site_minute} a minute in all (0: no limit)."
+        f" per reader, {site.reports_per_site_minute} a minute in all (0: no limit); proof of work: {site.challenge}."
     )
 
 
@@ -438,6 +440,9 @@ def build_parser() -> argparse.ArgumentParser:
     limits.add_argument("key")
     for option in LIMITS:
         limits.add_argument(f"--{option.replace('_', '-')}", dest=option, type=_limit, metavar="N", help="0: no limit")
+    limits.add_argument(
+        "--challenge", choices=["off", "auto", "always"], help="when readers must solve a proof-of-work challenge"
+    )
     limits.set_defaults(func=cmd_limits)
 
     user = commands.add_parser("createuser", help="add a desk user with a role on a site")

@@ -14,6 +14,7 @@ SETTING_NAMES = {
     "reports_per_client_minute": "reports a reader may send a minute",
     "reports_per_client_hour": "reports a reader may send an hour",
     "reports_per_site_minute": "reports the site takes a minute",
+    "challenge": "proof of work",
 }
 
 

@@ -116,12 +116,12 @@ class SiteSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in INTAKE_LIMITS:
+        for name in (*INTAKE_LIMITS, "challenge"):
             self.fields[name].required = False
 
     class Meta:
         model = Site
-        fields = ["name", "article_selector", "ignore_selectors", "default_language", *ANSWER_TIMES, *INTAKE_LIMITS]
+        fields = ["name", "article_selector", "ignore_selectors", "default_language", *ANSWER_TIMES, *INTAKE_LIMITS, "challenge"]
         labels = {
             "sla_fact_hours": "Answer factual errors within (hours)",
             "sla_typo_hours": "Answer typos within (hours)",
@@ -145,6 +145,8 @@ class SiteSettingsForm(forms.ModelForm):
             hours = data.get(name)
             if hours is not None and not 1 <= hours <= MAX_ANSWER_HOURS:
                 self.add_error(name, f"Between 1 and {MAX_ANSWER_HOURS} hours (a year), or empty for no target.")
+        if not data.get("challenge"):
+            data["challenge"] = self.instance.challenge
         for name in INTAKE_LIMITS:
             value = data.get(name)
             if value is None:  # left out or empty: the limit stays as it is

@@ -23,8 +23,9 @@ from limits.errors import StorageError
 from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
+from corrigo.reports import challenges
 from corrigo.reports.models import LimitCounter
-from corrigo.sites.models import Site
+from corrigo.sites.models import ChallengeMode, Site
 from corrigo.sql import execute, fetchall, fetchone
 
 log = logging.getLogger(__name__)
@@ -113,71 +114,80 @@ def _limiter(redis_url: str) -> FixedWindowRateLimiter:
 
 
 def _items(site: Site, client: str) -> list[tuple[str, RateLimitItem, tuple[str, ...]]]:
-    """(scope, limit, identifiers) of each limit the site sets, for this client."""
+    """(name, limit, identifiers) of each limit the site sets, for this client."""
     namespace, by_client, by_site = settings.LIMITS_NAMESPACE, (str(site.pk), "client", client), (str(site.pk), "site")
     items = [
-        ("client", RateLimitItemPerMinute(site.reports_per_client_minute, namespace=namespace), by_client),
-        ("client", RateLimitItemPerHour(site.reports_per_client_hour, namespace=namespace), by_client),
-        ("site", RateLimitItemPerMinute(site.reports_per_site_minute, namespace=namespace), by_site),
+        ("client_minute", RateLimitItemPerMinute(site.reports_per_client_minute, namespace=namespace), by_client),
+        ("client_hour", RateLimitItemPerHour(site.reports_per_client_hour, namespace=namespace), by_client),
+        ("site_minute", RateLimitItemPerMinute(site.reports_per_site_minute, namespace=namespace), by_site),
     ]
     return [item for item in items if item[1].amount > 0]
 
 
-def _refusal(limiter: FixedWindowRateLimiter, scope: str, item: RateLimitItem, identifiers) -> RateLimited:
+def _refusal(limiter: FixedWindowRateLimiter, name: str, item: RateLimitItem, identifiers) -> RateLimited:
     reset = limiter.get_window_stats(item, *identifiers).reset_time
-    return RateLimited(max(1, math.ceil(reset - time.time())), scope)
+    return RateLimited(max(1, math.ceil(reset - time.time())), name.split("_", maxsplit=1)[0])
 
 
 class IntakeLimits:
-    """The limits of one report: checked `before` its transaction, and counted in it.
+    """The limits of one report, and whether it must carry a solved challenge (reports.challenges).
 
-    With Redis everything happens `before`. With database counters the count is one
-    statement in the report's transaction: on SQLite first (the write lock is held from
-    BEGIN anyway, and a refusal then costs no work), on PostgreSQL last, after a read-only
-    check `before`, so that the site's counter row is locked for the shortest time.
+    Checked `before` its transaction, and counted in it. With Redis everything happens
+    `before`. With database counters the count is one statement in the report's
+    transaction: on SQLite first (the write lock is held from BEGIN anyway, and a refusal
+    then costs no work), on PostgreSQL last, after a read-only check `before`, so that the
+    site's counter row is locked for the shortest time.
     """
 
-    def __init__(self, site: Site, client: str):
-        self.site, self.client = site, client
+    def __init__(self, site: Site, client: str, *, solution: str | None = None, token_sent: bool = False):
+        self.site, self.client, self.solution = site, client, solution
         self.active = bool(client) and settings.INTAKE_LIMITS
         self.limiter = _limiter(settings.REDIS_URL) if self.active else None
         self.items = _items(site, client) if self.active else []
         self.in_database = self.active and isinstance(self.limiter.storage, DatabaseCounters)
-        self.counts_first = self.in_database and connection.vendor == "sqlite"
+        self.counts_first = bool(self.items) and self.in_database and connection.vendor == "sqlite"
+        self.gated = bool(client) and not token_sent and site.challenge != ChallengeMode.OFF
 
     def before(self) -> None:
-        """Raise RateLimited when a limit is already reached (Redis: count this report now)."""
-        if not self.items or self.counts_first:
+        """Raise RateLimited or ChallengeRequired when this report cannot be taken (Redis: count it now)."""
+        if self.counts_first:
             return
+        counts: dict[str, int] = {}
         try:
-            if self.in_database:
-                counts = self.limiter.storage.get_many([item.key_for(*identifiers) for _, item, identifiers in self.items])
-                for scope, item, identifiers in self.items:
-                    if counts.get(item.key_for(*identifiers), 0) >= item.amount:
-                        raise _refusal(self.limiter, scope, item, identifiers)
-                return
-            for scope, item, identifiers in self.items:
-                if not self.limiter.hit(item, *identifiers):
-                    raise _refusal(self.limiter, scope, item, identifiers)
+            if self.items and self.in_database:
+                now = self.limiter.storage.get_many([item.key_for(*identifiers) for _, item, identifiers in self.items])
+                counts = {name: now.get(item.key_for(*identifiers), 0) + 1 for name, item, identifiers in self.items}
+            elif self.items:
+                storage = self.limiter.storage
+                counts = {name: storage.incr(item.key_for(*ids), item.get_expiry()) for name, item, ids in self.items}
         except StorageError as exc:
             # Readers' reports matter more than the limits: without Redis, intake goes on unlimited.
             log.warning("intake limits not counted: %s", exc.storage_error)
+        self._judge(counts)
 
     def count_before_storing(self) -> None:
-        """First in the report's transaction: count it on SQLite, or raise RateLimited to roll back."""
+        """First in the report's transaction (SQLite): count it, or raise to roll it back."""
         if self.counts_first:
-            self._count()
+            self._judge(self._count())
 
     def count_after_storing(self) -> None:
-        """Last in the report's transaction: count it on PostgreSQL, or raise RateLimited to roll back."""
-        if self.in_database and not self.counts_first:
-            self._count()
+        """Last in the report's transaction (PostgreSQL): count it, or raise RateLimited to roll it back."""
+        if self.items and self.in_database and not self.counts_first:
+            self._refuse_over(self._count())
 
-    def _count(self) -> None:
-        if not self.items:
-            return
-        expiries = {item.key_for(*identifiers): item.get_expiry() for _, item, identifiers in self.items}
-        counts = self.limiter.storage.incr_many(expiries)
-        for scope, item, identifiers in self.items:
-            if counts[item.key_for(*identifiers)] > item.amount:
-                raise _refusal(self.limiter, scope, item, identifiers)
+    def _count(self) -> dict[str, int]:
+        keys = {name: item.key_for(*identifiers) for name, item, identifiers in self.items}
+        counts = self.limiter.storage.incr_many({keys[name]: item.get_expiry() for name, item, _ in self.items})
+        return {name: counts[key] for name, key in keys.items()}
+
+    def _refuse_over(self, counts: dict[str, int]) -> None:
+        for name, item, identifiers in self.items:
+            if counts.get(name, 0) > item.amount:
+                raise _refusal(self.limiter, name, item, identifiers)
+
+    def _judge(self, counts: dict[str, int]) -> None:
+        self._refuse_over(counts)
+        if self.gated and challenges.needed(
+            self.site, client_minute=counts.get("client_minute"), site_minute=counts.get("site_minute")
+        ):
+            challenges.spend(self.site, self.solution)

@@ -64,6 +64,8 @@ class Case(models.Model):
     anchor_checked_at = models.DateTimeField(null=True, blank=True)
 
     report_count = models.PositiveIntegerField(default=0)
+    # Distinct readers (by keyed client hash; a report without one counts as a reader of its own).
+    reader_count = models.PositiveIntegerField(default=0, db_default=0)
     last_reported_at = models.DateTimeField(null=True, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_cases"
@@ -176,3 +178,13 @@ class LimitCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.window_key}: {self.count}"
+
+
+class SpentChallenge(models.Model):
+    """A proof-of-work challenge already answered (reports.challenges): kept until it expires, so it is used once."""
+
+    challenge = models.CharField(max_length=128, unique=True)
+    expires_at = models.FloatField(help_text="Seconds since the epoch.")
+
+    def __str__(self) -> str:
+        return self.challenge

@@ -53,7 +53,8 @@ class Filing:
     suffix: str = ""
     start: int | None = None
     end: int | None = None
-    client: str = ""  # set when a second report of this client on the passage is to be folded into its first
+    client: str = ""  # the sender's keyed hash (reports.clients); empty when unknown
+    fold: bool = False  # a second report of this client on the passage is folded into its first
 
 
 class Folded(Exception):
@@ -75,7 +76,7 @@ class InvalidReport(ValueError):
         self.fields = fields
 
 
-def submit_report(site: Site, data: ReportIn, client: str = "") -> Submission:
+def submit_report(site: Site, data: ReportIn, client: str = "", *, token_sent: bool = False) -> Submission:
     """Store a validated report and its article version, and file it under a case.
 
     `client` is the sender's keyed hash (reports.clients.request_client), empty when the
@@ -84,11 +85,16 @@ def submit_report(site: Site, data: ReportIn, client: str = "") -> Submission:
     Idempotent by (site, client_report_id): a replay, even a concurrent one,
     returns the report stored first. Everything is written in one transaction,
     so the caller can acknowledge only what is committed. A report that breaks the
-    cross-field rules (reports.schemas.cross_field_errors) raises InvalidReport first.
+    cross-field rules (reports.schemas.cross_field_errors) raises InvalidReport first, one
+    over the site's limits RateLimited (reports.limits), one that needs a solved challenge
+    and has no valid unspent one ChallengeRequired (reports.challenges; never when
+    `token_sent`), and none of them stores anything. A second report from the same client
+    on a passage it already reported is folded into the first: nothing new is stored and
+    the answer is the first report's.
     """
     if errors := cross_field_errors(data):
         raise InvalidReport(errors)
-    limits = IntakeLimits(site, client)
+    limits = IntakeLimits(site, client, solution=data.altcha, token_sent=token_sent)
     limits.before()
     # No lookup first: replays are rare, so the unique constraint is the check, and a
     # replay pays for one rolled-back transaction instead of every report paying a SELECT.
@@ -118,7 +124,7 @@ def _store(site: Site, data: ReportIn, client: str, *, fold: bool) -> Submission
         title=data.title or "",
         now=now,
     )
-    filing = Filing(site.pk, article_id, latest_version_id, data.category or "", now, client=client if fold else "")
+    filing = Filing(site.pk, article_id, latest_version_id, data.category or "", now, client=client, fold=fold)
     if data.quote is not None:
         text = data.article_text
         filing.version_id, new_text = record_version(article_id, text, now)
@@ -187,17 +193,20 @@ def file_under_case(filing: Filing) -> int:
         case_id = _open_case(filing)
         emit(EventType.CASE_CREATED, site_id=filing.site_id, case_id=case_id)  # in this transaction: the outbox
         return case_id
-    case_id, category, count = row
-    if filing.client and (earlier := fetchone(_SAME_CLIENT_SQL, [case_id, filing.client])):
+    case_id, category, count, readers = row
+    earlier = fetchone(_SAME_CLIENT_SQL, [case_id, filing.client]) if filing.client else None
+    if earlier and filing.fold:
         raise Folded(earlier[0], case_id)
     if SEVERITY[filing.category] > SEVERITY[category]:
         category = filing.category
     count += 1
+    readers += earlier is None
     changes = {
         "report_count": count,
+        "reader_count": readers,
         "category": category,
         "last_reported_at": filing.at,
-        "priority": case_priority(count, category, filing.at),
+        "priority": case_priority(readers, category, filing.at),
     }
     update(Case, case_id, changes, now=filing.at)
     emit(EventType.CASE_UPDATED, site_id=filing.site_id, case_id=case_id)  # throttled: one per case per window
@@ -214,7 +223,7 @@ def _same_passage_sql(vendor: str) -> str:
     # SQLite needs none, as its IMMEDIATE transactions already take turns.
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     return (
-        f"SELECT id, category, report_count FROM {Case._meta.db_table}"
+        f"SELECT id, category, report_count, reader_count FROM {Case._meta.db_table}"
         " WHERE article_id = %s AND status = %s"
         f" AND ((version_id = %s AND {q('start')} < %s AND {q('end')} > %s)"
         "  OR (anchor_version_id = %s AND anchor_start < %s AND anchor_end > %s))"
@@ -234,6 +243,7 @@ def _open_case(filing: Filing) -> int:
         start=filing.start,
         end=filing.end,
         report_count=1,
+        reader_count=1,
         last_reported_at=filing.at,
         priority=case_priority(1, filing.category, filing.at),
     )
