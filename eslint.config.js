@@ -7,7 +7,7 @@ const browser = {
   fetch: 'readonly', sessionStorage: 'readonly', crypto: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly',
   requestAnimationFrame: 'readonly', addEventListener: 'readonly', matchMedia: 'readonly', innerWidth: 'readonly',
   innerHeight: 'readonly', Element: 'readonly', Node: 'readonly', Range: 'readonly', ShadowRoot: 'readonly',
-  CSSStyleSheet: 'readonly', URL: 'readonly'
+  CSSStyleSheet: 'readonly', URL: 'readonly', TextEncoder: 'readonly', Worker: 'readonly', Blob: 'readonly', btoa: 'readonly'
 }
 
 export default [
