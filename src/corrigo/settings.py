@@ -177,6 +177,8 @@ TRUSTED_PROXIES = network_list("CORRIGO_TRUSTED_PROXIES")
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 # Off only for the test suite and benchmarks that post many reports from one client.
 INTAKE_LIMITS = env_bool("CORRIGO_INTAKE_LIMITS", True)
+# New texts of one article that readers' reports may store in a day (reports.services); the rest keep their quotes only.
+READER_TEXTS_PER_DAY = int(os.environ.get("CORRIGO_READER_TEXTS_PER_DAY", "50"))
 # The first part of every limit's key, so that two Corrigos can share one Redis.
 LIMITS_NAMESPACE = os.environ.get("CORRIGO_LIMITS_NAMESPACE", "").strip() or "corrigo"
 

@@ -58,7 +58,7 @@ def test_a_given_value_wins_over_the_default(site, article):
 
 @pytest.mark.parametrize(
     "extra,refusal",
-    [({"reader_count": 1}, "has no column"), ({"site": 1}, "has no column"), ({"id": 99}, "the database's to set")],
+    [({"readers": 1}, "has no column"), ({"site": 1}, "has no column"), ({"id": 99}, "the database's to set")],
     ids=["not-a-column", "field-name-not-attname", "primary-key"],
 )
 def test_insert_refuses_a_key_that_is_not_a_column_it_writes(site, article, extra, refusal):
@@ -90,7 +90,7 @@ def test_update_moves_auto_now_as_save_does(site, article):
 def test_update_refuses_a_key_that_is_not_a_column(site, article):
     case = Case.objects.create(site=site, article=article)
     with pytest.raises(TypeError, match="has no column"):
-        sql.update(Case, case.pk, {"report_count": 5, "reader_count": 2})
+        sql.update(Case, case.pk, {"report_count": 5, "readers": 2})
     assert Case.objects.get(pk=case.pk).report_count == 0
 
 

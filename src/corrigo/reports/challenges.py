@@ -32,7 +32,7 @@ from corrigo.sql import execute, fetchone
 
 # About half a second on a mid-range phone at the figures of bench/README.md ("Proof of work"):
 # the widget tries on average MAX_NUMBER / 2 hashes.
-MAX_NUMBER = 60_000
+MAX_NUMBER = 8_000
 CHALLENGE_SECONDS = 600
 SOFT_LIMIT = 2  # reports a minute one reader sends before `auto` asks for work
 

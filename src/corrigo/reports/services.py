@@ -8,15 +8,16 @@ from the models (corrigo.sql); see docs/decisions/0006-intake-sql.md.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 
+from django.conf import settings
 from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from corrigo.anchoring import quote_from_text
 from corrigo.articles.models import ArticleVersion
-from corrigo.articles.services import record_version, upsert_article
+from corrigo.articles.services import record_version, text_hash, upsert_article
 from corrigo.notify.events import emit
 from corrigo.notify.models import EventType
 from corrigo.reports.limits import IntakeLimits
@@ -27,6 +28,7 @@ from corrigo.reports.schemas import ReportIn, cross_field_errors
 from corrigo.sites.models import Site
 from corrigo.sql import fetchone, insert, update, values_of, write_transaction
 
+DAY = timedelta(days=1)
 # When readers disagree on the kind of mistake, the case takes the most serious one.
 SEVERITY = {Category.FACT: 3, Category.TYPO: 2, Category.OTHER: 1, "": 0}
 
@@ -127,7 +129,7 @@ def _store(site: Site, data: ReportIn, client: str, *, fold: bool) -> Submission
     filing = Filing(site.pk, article_id, latest_version_id, data.category or "", now, client=client, fold=fold)
     if data.quote is not None:
         text = data.article_text
-        filing.version_id, new_text = record_version(article_id, text, now)
+        filing.version_id, new_text = _reader_version(article_id, text, now)
         if new_text:
             # Before this report is filed, so that it meets its case where the passage is now.
             reanchor_open_cases(article_id, filing.version_id, text, now)
@@ -135,7 +137,8 @@ def _store(site: Site, data: ReportIn, client: str, *, fold: bool) -> Submission
         # The context is taken from the text itself, so it is right whatever the client sent.
         quote = quote_from_text(text, data.quote.start, data.quote.end)
         filing.exact, filing.prefix, filing.suffix = quote.exact, quote.prefix, quote.suffix
-        filing.start, filing.end = quote.start, quote.end
+        if filing.version_id is not None:  # offsets only into a text that is kept
+            filing.start, filing.end = quote.start, quote.end
     case_id = file_under_case(filing)
     sent = {
         "canonical_url": data.canonical_url,
@@ -165,6 +168,20 @@ def _store(site: Site, data: ReportIn, client: str, *, fold: bool) -> Submission
     }
     (uid,) = insert(Report, report, now=now, returning=("uid",))
     return Submission(uid, case_id, created=True)
+
+
+def _reader_version(article_id: int, text: str, now: datetime) -> tuple[int | None, bool]:
+    """record_version() for a reader's copy of the article, or (None, False) when the text is
+    new and the article already took READER_TEXTS_PER_DAY new texts in the last day: a flood of
+    made-up texts then keeps only each report's quote and its context."""
+    table = ArticleVersion._meta.db_table
+    row = fetchone(f"SELECT id FROM {table} WHERE article_id = %s AND text_hash = %s", [article_id, text_hash(text)])
+    if row is not None:
+        return row[0], False
+    (recent,) = fetchone(f"SELECT count(*) FROM {table} WHERE article_id = %s AND created_at > %s", [article_id, now - DAY])
+    if recent >= settings.READER_TEXTS_PER_DAY:
+        return None, False
+    return record_version(article_id, text, now)
 
 
 def file_under_case(filing: Filing) -> int:
