@@ -33,7 +33,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
-from intake import ORIGIN, corrigo, free_port  # noqa: E402
+from intake import ORIGIN, corrigo, free_port, wait_until_up  # noqa: E402
 
 
 def post(base: str, body: dict, address: str) -> tuple[int, str]:
@@ -149,12 +149,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     results = []
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/api/v1/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_up(base, data)
         args.offset = 0
         results.append(flood(base, data, "one client", args, lambda serial: "203.0.113.9"))
         args.offset = 10**6

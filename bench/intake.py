@@ -86,6 +86,17 @@ def corrigo(env: dict, *args: str) -> str:
     return subprocess.run([sys.executable, "-m", "corrigo", *args], env=env, check=True, capture_output=True, text=True).stdout
 
 
+def wait_until_up(base: str, data: Path) -> None:
+    """Until the server at `base` answers /api/v1/health (10 s at most)."""
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/api/v1/health", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"the server did not start; see {data / 'server.log'}")
+
+
 def wrk(url: str, seconds: int, connections: int, script: Path, env: dict) -> dict:
     out = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script), url],
@@ -151,14 +162,7 @@ def main() -> None:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/api/v1/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise SystemExit(f"the server did not start; see {data / 'server.log'}")
+        wait_until_up(base, data)
         wrk_env = dict(env, CORRIGO_BENCH_BODIES=str(bodies_file))
         wrk(base + "/api/v1/health", 3, args.connections, BENCH / "health_wrk.lua", wrk_env)  # warm up
         ceiling = wrk(base + "/api/v1/health", args.seconds, args.connections, BENCH / "health_wrk.lua", wrk_env)
