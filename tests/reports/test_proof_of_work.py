@@ -174,3 +174,31 @@ def test_the_mode_is_a_site_setting(site):
 def test_a_solution_of_the_wrong_shape_is_refused(client, always, spent_in, fields):
     garbage = base64.b64encode(json.dumps(fields).encode()).decode()
     assert_challenge_required(post(client, payload(altcha=garbage)))
+
+
+def test_an_expired_challenge_is_refused(client, always, spent_in):
+    from datetime import UTC, datetime, timedelta
+
+    import altcha
+
+    from corrigo.reports.challenges import _key
+
+    expired = altcha.create_challenge_v1(
+        algorithm="SHA-256",
+        max_number=50,
+        hmac_key=_key(),
+        expires=datetime.now(UTC) - timedelta(seconds=1),
+        params={"site": "courier"},
+    ).to_dict()
+    assert_challenge_required(post(client, payload(altcha=solve(expired))))
+
+
+def test_without_its_redis_a_solution_is_still_spent_once(client, always, settings):
+    from tests.reports.test_limits import free_port
+
+    settings.INTAKE_LIMITS = True
+    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    solution = solve(fetch_challenge(client).json())
+    first, second = words(2)
+    assert post(client, payload(first, altcha=solution)).status_code == 201
+    assert_challenge_required(post(client, payload(second, altcha=solution), remote="192.0.2.11"))

@@ -16,6 +16,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import random
 import time
 from datetime import UTC, datetime, timedelta
@@ -30,6 +31,7 @@ from corrigo.reports.models import SpentChallenge
 from corrigo.sites.models import ChallengeMode, Site
 from corrigo.sql import execute, fetchone
 
+log = logging.getLogger(__name__)
 # About half a second on a mid-range phone at the figures of bench/README.md ("Proof of work"):
 # the widget tries on average MAX_NUMBER / 2 hashes.
 MAX_NUMBER = 8_000
@@ -84,8 +86,13 @@ def spend(site: Site, solution: str | None) -> None:
 
 def _first_use(challenge: str, expires: float) -> bool:
     if settings.REDIS_URL:
+        from redis.exceptions import RedisError
+
         key = f"{settings.LIMITS_NAMESPACE}:altcha:{challenge}"
-        return bool(_redis(settings.REDIS_URL).set(key, 1, nx=True, exat=int(expires) + 1))
+        try:
+            return bool(_redis(settings.REDIS_URL).set(key, 1, nx=True, exat=int(expires) + 1))
+        except RedisError as exc:  # as the limits do without their Redis: go on, here with the database
+            log.warning("spent challenges kept in the database: %s", exc)
     if random.random() < 0.01:  # now and then, forget what has expired anyway
         execute(f"DELETE FROM {_TABLE} WHERE expires_at < %s", [time.time()])
     return fetchone(_spend_sql(connection.vendor), [challenge, expires]) is not None
