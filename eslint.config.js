@@ -7,7 +7,8 @@ const browser = {
   fetch: 'readonly', sessionStorage: 'readonly', crypto: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly',
   requestAnimationFrame: 'readonly', addEventListener: 'readonly', matchMedia: 'readonly', innerWidth: 'readonly',
   innerHeight: 'readonly', Element: 'readonly', Node: 'readonly', Range: 'readonly', ShadowRoot: 'readonly',
-  CSSStyleSheet: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', IntersectionObserver: 'readonly'
+  CSSStyleSheet: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', IntersectionObserver: 'readonly',
+  TextEncoder: 'readonly', Worker: 'readonly', Blob: 'readonly', btoa: 'readonly'
 }
 
 export default [

@@ -213,6 +213,7 @@ def seed(args):
                     anchor_end=end if anchor_status in ("unchanged", "changed") else None,
                     anchor_checked_at=now if anchor_status else None,
                     report_count=counts[n],
+                    reader_count=counts[n],
                     last_reported_at=last,
                     assignee=rng.choice([*helpers, editor]) if rng.random() < 0.15 else None,
                     priority=case_priority(counts[n], category, last),

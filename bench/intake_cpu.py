@@ -47,7 +47,9 @@ def main() -> None:
     from intake import ORIGIN, report_bodies
 
     call_command("migrate", verbosity=0)
-    create_site("bench", "Bench", [ORIGIN])
+    site = create_site("bench", "Bench", [ORIGIN])
+    if hasattr(site, "reports_per_site_minute"):  # the site's limit (issue 12) would stop the run; older code has none
+        type(site).objects.filter(pk=site.pk).update(reports_per_site_minute=0)
     bodies = report_bodies(args.reports)
     client = Client()
     serial = iter(range(10**9))
@@ -55,11 +57,13 @@ def main() -> None:
     def post_all() -> float:
         started = time.process_time()
         for body in bodies:
+            number = next(serial)
             response = client.post(
                 "/api/v1/reports",
-                body.replace("__ID__", f"cpu-{next(serial):010d}"),
+                body.replace("__ID__", f"cpu-{number:010d}"),
                 content_type="text/plain",
                 HTTP_ORIGIN=ORIGIN,
+                REMOTE_ADDR=f"198.18.{number // 256 % 256}.{number % 256}",  # each report from another reader
             )
             if response.status_code != 201:
                 raise SystemExit(f"intake answered {response.status_code}: {response.content[:200]!r}")

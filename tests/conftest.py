@@ -34,6 +34,8 @@ def pytest_configure(config):
 
     # Users made in tests need no costly hash; the real hashers stay in production settings.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests post many reports from one address (127.0.0.1); the tests of the limits turn them on.
+    settings.INTAKE_LIMITS = False
 
 
 def pytest_collection_modifyitems(items):
@@ -46,11 +48,14 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(autouse=True)
 def _fresh_site_cache():
     """Each test builds its own sites; none may see another test's cached site."""
+    from corrigo.reports.clients import forget_cached_salts
     from corrigo.sites.services import forget_cached_sites
 
     forget_cached_sites()
+    forget_cached_salts()
     yield
     forget_cached_sites()
+    forget_cached_salts()
 
 
 @pytest.fixture

@@ -817,3 +817,36 @@ def test_a_database_url_of_an_unknown_kind_is_one_line(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("corrigo migrate: error: bad configuration: Scheme 'mongodb://' is unknown.")
     assert result.stderr.count("\n") == 1
+
+
+def test_limits_shows_and_changes_a_sites_limits_and_proof_of_work(db, capsys):
+    run(["createsite", "courier"], capsys)
+    code, out, _ = run(["limits", "courier"], capsys)
+    assert code == 0
+    assert "5 reports a minute and 30 an hour per reader, 600 a minute in all" in out
+    code, out, _ = run(
+        ["limits", "courier", "--per-client-minute", "2", "--per-site-minute", "0", "--challenge", "always"], capsys
+    )
+    assert code == 0
+    site = Site.objects.get(key="courier")
+    assert (site.reports_per_client_minute, site.reports_per_client_hour, site.reports_per_site_minute) == (2, 30, 0)
+    assert site.challenge == "always"
+    assert "proof of work: always" in out
+
+
+@pytest.mark.parametrize(
+    "argv", [["limits", "courier", "--per-client-minute", "-1"], ["limits", "courier", "--challenge", "maybe"]]
+)
+def test_limits_refuses_what_is_not_a_limit(db, capsys, argv):
+    run(["createsite", "courier"], capsys)
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2  # argparse's usage error, naming the argument
+    assert "argument --" in capsys.readouterr().err
+    assert Site.objects.get(key="courier").reports_per_client_minute == 5
+
+
+def test_limits_of_an_unknown_site_is_one_line(db, capsys):
+    code, _, err = run(["limits", "nowhere"], capsys)
+    assert code != 0
+    assert "there is no site 'nowhere'" in err

@@ -126,7 +126,7 @@ def test_metrics_networks_are_read_as_cidrs(monkeypatch):
     monkeypatch.setenv("CORRIGO_METRICS_NETWORKS", "10.0.0.0/8, 2001:db8::/32")
     assert [str(net) for net in network_list("CORRIGO_METRICS_NETWORKS", "")] == ["10.0.0.0/8", "2001:db8::/32"]
     monkeypatch.setenv("CORRIGO_METRICS_NETWORKS", "10.0.0.0/33")
-    with pytest.raises(ValueError, match=re.escape("CORRIGO_METRICS_NETWORKS: '10.0.0.0/33' is not a network")):
+    with pytest.raises(ValueError, match=re.escape("CORRIGO_METRICS_NETWORKS: '10.0.0.0/33' is not an address or a CIDR")):
         network_list("CORRIGO_METRICS_NETWORKS", "")
 
 

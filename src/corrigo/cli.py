@@ -95,6 +95,29 @@ def cmd_createsite(args: argparse.Namespace) -> None:
     print(f"Created site {site.key!r} allowing {', '.join(site.origins) or 'no origins yet'}.")
 
 
+LIMITS = {
+    "per_client_minute": "reports_per_client_minute",
+    "per_client_hour": "reports_per_client_hour",
+    "per_site_minute": "reports_per_site_minute",
+}
+
+
+def cmd_limits(args: argparse.Namespace) -> None:
+    _setup()
+    from corrigo.sites.services import set_intake_limits
+
+    site = _site(args.key)
+    changes = {field: getattr(args, option) for option, field in LIMITS.items() if getattr(args, option) is not None}
+    if args.challenge is not None:
+        changes["challenge"] = args.challenge
+    if changes:
+        set_intake_limits(site, **changes)
+    print(
+        f"Site {site.key!r}: {site.reports_per_client_minute} reports a minute and {site.reports_per_client_hour} an hour"
+        f" per reader, {site.reports_per_site_minute} a minute in all (0: no limit); proof of work: {site.challenge}."
+    )
+
+
 def _have_terminal() -> bool:
     """True when getpass can ask on a terminal (without one it would read stdin, echoing)."""
     if os.name != "posix":
@@ -386,7 +409,9 @@ def _serve(host: str, port: int, workers: int, threads: int = 1, connections: in
             self.cfg.set("logger_class", "corrigo.logs.GunicornLogger")
             self.cfg.set("access_log_format", '"%(r)s" %(s)s %(B)s %(M)sms')
             self.cfg.set("child_exit", child_exit)
-            self.cfg.set("forwarded_allow_ips", os.environ.get("CORRIGO_FORWARDED_ALLOW_IPS", "127.0.0.1"))
+            # X-Forwarded-Proto is believed from the same proxies as X-Forwarded-For (reports.clients).
+            trusted = ",".join(str(network) for network in settings.TRUSTED_PROXIES) or "127.0.0.1"
+            self.cfg.set("forwarded_allow_ips", os.environ.get("CORRIGO_FORWARDED_ALLOW_IPS", trusted))
 
         def load(self):
             return application
@@ -621,6 +646,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     site.set_defaults(func=cmd_createsite)
 
+    limits = commands.add_parser("limits", help="show or change how many reports a site takes (docs/operations.md)")
+    limits.add_argument("key")
+    for option in LIMITS:
+        limits.add_argument(f"--{option.replace('_', '-')}", dest=option, type=_limit, metavar="N", help="0: no limit")
+    limits.add_argument(
+        "--challenge", choices=["off", "auto", "always"], help="when readers must solve a proof-of-work challenge"
+    )
+    limits.set_defaults(func=cmd_limits)
+
     user = commands.add_parser("createuser", help="add a desk user with a role on a site")
     user.add_argument("name")
     user.add_argument("--site", required=True)
@@ -702,6 +736,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _connections(value: str) -> int:
     return _number(value, 1, MAX_CONNECTIONS, f"must be between 1 and {MAX_CONNECTIONS}")
+
+
+def _limit(value: str) -> int:
+    return _number(value, 0, 1_000_000, "must be between 0 (no limit) and 1000000")
 
 
 def _row_number(value: str) -> int:

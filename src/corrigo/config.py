@@ -30,8 +30,8 @@ def env_seconds(name: str, default: int, high: int = 86400, unit: str = "seconds
     return int(value)
 
 
-def network_list(name: str, default: str) -> tuple:
-    """CIDRs like "10.0.0.0/8, ::1/128" as ip_network objects; ValueError naming a bad entry."""
+def network_list(name: str, default: str = "") -> tuple:
+    """CIDRs or addresses like "10.0.0.0/8, 127.0.0.1, ::1" as ip_network objects; ValueError naming a bad entry."""
     import ipaddress
 
     networks = []
@@ -39,7 +39,7 @@ def network_list(name: str, default: str) -> tuple:
         try:
             networks.append(ipaddress.ip_network(item, strict=False))
         except ValueError:
-            raise ValueError(f"{name}: {item!r} is not a network (e.g. 10.0.0.0/8 or 2001:db8::/32)") from None
+            raise ValueError(f"{name}: {item!r} is not an address or a CIDR such as 10.0.0.0/8 or 2001:db8::/32") from None
     return tuple(networks)
 
 

@@ -182,6 +182,18 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# The proxies in front of Corrigo (CIDRs): only a request from one of them may say, in
+# X-Forwarded-For, which client it is passing on; anyone else is the client itself.
+TRUSTED_PROXIES = network_list("CORRIGO_TRUSTED_PROXIES")
+# Intake's limits count in Redis when it is set (shared by every app process), else in the database.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+# Off only for the test suite and benchmarks that post many reports from one client.
+INTAKE_LIMITS = env_bool("CORRIGO_INTAKE_LIMITS", True)
+# New texts of one article that readers' reports may store in a day (reports.services); the rest keep their quotes only.
+READER_TEXTS_PER_DAY = int(os.environ.get("CORRIGO_READER_TEXTS_PER_DAY", "50"))
+# The first part of every limit's key, so that two Corrigos can share one Redis.
+LIMITS_NAMESPACE = os.environ.get("CORRIGO_LIMITS_NAMESPACE", "").strip() or "corrigo"
+
 # A report body is at most 1 MiB (docs/api.md); Django refuses larger bodies early.
 REPORT_BODY_LIMIT = 1024 * 1024
 PUBLISH_BODY_LIMIT = 2 * 1024 * 1024  # a CMS's push (POST /api/v1/articles) may carry a whole page

@@ -52,6 +52,11 @@ def fetchone(sql: str, params: Sequence = ()) -> tuple | None:
         return cursor.fetchone()
 
 
+def fetchall(sql: str, params: Sequence = ()) -> list[tuple]:
+    with _run(sql, params) as cursor:
+        return cursor.fetchall()
+
+
 def execute(sql: str, params: Sequence = ()) -> None:
     _run(sql, params).close()
 

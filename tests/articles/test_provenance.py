@@ -17,9 +17,14 @@ FORGED = "Harbour town abolishes its ferry\nNothing here matches what readers sa
 URL = canonical_url(payload()["url"])
 
 
-def report(client, exact, text):
+def report(client, exact, text, reader=1):
+    """A report from reader number `reader` (each reader has its own address, so its own client hash)."""
     response = client.post(
-        "/api/v1/reports", json.dumps(payload(exact, text=text)), content_type="text/plain", HTTP_ORIGIN=ORIGIN
+        "/api/v1/reports",
+        json.dumps(payload(exact, text=text)),
+        content_type="text/plain",
+        HTTP_ORIGIN=ORIGIN,
+        REMOTE_ADDR=f"192.0.2.{reader}",
     )
     assert response.status_code == 201, response.content
     return Report.objects.get(uid=response.json()["id"])
@@ -70,20 +75,29 @@ def test_one_report_with_an_invented_text_moves_no_case_where_the_publisher_push
 def test_the_same_new_text_from_a_second_report_moves_the_cases(client, site):
     """The corroboration rule of sites with neither push nor fetching (decision 0021)."""
     first = report(client, "Augest", V1)
-    one = report(client, "340 islanders", V2)
+    one = report(client, "340 islanders", V2, reader=2)
     assert anchor(first.case_id) == ("unchanged", first.version_id)
-    report(client, "Ana Lind", V2)
+    report(client, "Ana Lind", V2, reader=3)
     assert anchor(first.case_id) == ("changed", one.version_id)
     assert Article.objects.get().published_version_id is None  # still only readers' copies
 
 
+def test_the_same_new_text_twice_from_one_reader_moves_nothing(client, site):
+    """Corroboration needs another reader: one client's second report is no second opinion."""
+    first = report(client, "Augest", V1)
+    report(client, "340 islanders", V2, reader=2)
+    report(client, "Ana Lind", V2, reader=2)
+    assert anchor(first.case_id) == ("unchanged", first.version_id)
+    assert Article.objects.get().latest_version_id == first.version_id
+
+
 def test_a_stale_copy_never_moves_an_anchor_back(client, site):
     first = report(client, "Augest", V1)
-    report(client, "340 islanders", V2)
-    newer = report(client, "Ana Lind", V2)
+    report(client, "340 islanders", V2, reader=2)
+    newer = report(client, "Ana Lind", V2, reader=3)
     # Two readers with tabs opened before the fix.
-    report(client, "340 islanders", V1)
-    report(client, "Ana Lind", V1)
+    report(client, "340 islanders", V1, reader=4)
+    report(client, "Ana Lind", V1, reader=5)
     assert anchor(first.case_id) == ("changed", newer.version_id)
     assert Article.objects.get().latest_version_id == newer.version_id
 

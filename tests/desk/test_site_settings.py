@@ -356,3 +356,20 @@ def test_the_page_names_the_site_once(as_user, admin, site):
     assert "(demo) (demo)" not in html
     assert "<h1>The Coastline Courier (demo)</h1>" in html
     assert "Site key <code>demo</code>" in html
+
+
+def test_admin_changes_the_sites_intake_limits(as_user, admin, site):
+    response = as_user(admin).post(
+        settings_url(site, "desk:site-save"),
+        {**SITE_FORM, "reports_per_client_minute": "2", "reports_per_client_hour": "", "reports_per_site_minute": "0"},
+    )
+    assert response.status_code == 302
+    stored = Site.objects.get(pk=site.pk)
+    assert (stored.reports_per_client_minute, stored.reports_per_client_hour, stored.reports_per_site_minute) == (2, 30, 0)
+
+
+@pytest.mark.parametrize("value", ["-1", "1000001", "many"])
+def test_an_impossible_intake_limit_is_refused(as_user, admin, site, value):
+    response = as_user(admin).post(settings_url(site, "desk:site-save"), {**SITE_FORM, "reports_per_client_minute": value})
+    assert response.status_code == 400
+    assert Site.objects.get(pk=site.pk).reports_per_client_minute == 5

@@ -98,7 +98,12 @@ PROPERTY = settings(
 )
 VALID_URL = "https://news.example.org/2026/generated"
 # Public, like the corrections page: no token needed.
-PUBLIC_GETS = {"/api/v1/health", "/api/v1/ready", "/api/v1/notices"}
+PUBLIC_GETS = {
+    "/api/v1/health",
+    "/api/v1/ready",
+    "/api/v1/notices",
+    "/api/v1/challenge",
+}  # the challenge: readers' browsers, no token
 UNTRUSTED_ORIGIN = "https://elsewhere.example.net"
 
 

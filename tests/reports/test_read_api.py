@@ -213,6 +213,7 @@ def test_answers_keep_their_documented_keys_in_order(client, site):
         "article",
         "quote",
         "report_count",
+        "reader_count",
         "anchor",
         "disputed",
         "assignee",

@@ -17,7 +17,7 @@ from corrigo import sql
 from corrigo.articles.models import Article, ArticleVersion
 from corrigo.articles.services import upsert_article
 from corrigo.jobs.models import Job
-from corrigo.reports.models import Case, Report
+from corrigo.reports.models import Case, ClientSalt, Report
 from tests.conftest import ORIGIN, payload
 
 WRITTEN_AT = datetime(2026, 11, 25, 8, 30, 1, 123456, tzinfo=UTC)
@@ -58,7 +58,7 @@ def test_a_given_value_wins_over_the_default(site, article):
 
 @pytest.mark.parametrize(
     "extra,refusal",
-    [({"reader_count": 1}, "has no column"), ({"site": 1}, "has no column"), ({"id": 99}, "the database's to set")],
+    [({"readers": 1}, "has no column"), ({"site": 1}, "has no column"), ({"id": 99}, "the database's to set")],
     ids=["not-a-column", "field-name-not-attname", "primary-key"],
 )
 def test_insert_refuses_a_key_that_is_not_a_column_it_writes(site, article, extra, refusal):
@@ -90,7 +90,7 @@ def test_update_moves_auto_now_as_save_does(site, article):
 def test_update_refuses_a_key_that_is_not_a_column(site, article):
     case = Case.objects.create(site=site, article=article)
     with pytest.raises(TypeError, match="has no column"):
-        sql.update(Case, case.pk, {"report_count": 5, "reader_count": 2})
+        sql.update(Case, case.pk, {"report_count": 5, "readers": 2})
     assert Case.objects.get(pk=case.pk).report_count == 0
 
 
@@ -115,8 +115,9 @@ def test_an_upsert_keeps_created_at_and_moves_updated_at(site):
 
 INSERT = re.compile(r'INSERT INTO "?(\w+)"? \(([^)]*)\)')
 UPDATE = re.compile(r'UPDATE "?(\w+)"? SET (.*?) WHERE', re.DOTALL)
-# Intake writes these, the outbox's job (case.created, case.updated) among them.
-MODELS = {model._meta.db_table: model for model in (Article, ArticleVersion, Case, Report, Job)}
+# Intake writes these, the outbox's job (case.created, case.updated) among them, and the
+# day's salt of client hashes on the first report of the day.
+MODELS = {model._meta.db_table: model for model in (Article, ArticleVersion, Case, Report, Job, ClientSalt)}
 
 
 def post(client, body):

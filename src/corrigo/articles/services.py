@@ -5,11 +5,15 @@ Both run on every report, so they are plain SQL, its columns taken from the mode
 """
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from django.conf import settings
 
 from corrigo.articles.models import Article, ArticleVersion, VersionSource
 from corrigo.reports.models import Report
 from corrigo.sql import execute, fetchone, insert, update, upsert
+
+DAY = timedelta(days=1)
 
 
 def identity(url: str, canonical_url: str = "", external_id: str = "") -> str:
@@ -49,21 +53,31 @@ CORROBORATING_REPORTS = 1
 
 
 def record_reader_copy(
-    article_id: int, latest_version_id: int | None, text: str, *, corroborate: bool, now: datetime
-) -> tuple[int, int | None, bool]:
+    article_id: int, latest_version_id: int | None, text: str, *, corroborate: bool, now: datetime, client: str = ""
+) -> tuple[int | None, int | None, bool]:
     """This reader's text of the article (stored once): its id, the article's latest version's id, and
     whether open cases must now follow this text (the caller then calls follow_text).
 
     A reader's copy is what that reader saw, never the article's published text. Anchors
     follow it only on a site with neither push nor fetching (`corroborate`), and only when
-    it is the article's first text or another report already brought the very same text;
-    a text anchors followed once (a stale copy) never leads them again.
+    it is the article's first text or a report from another reader (another `client` hash;
+    one without a hash counts as another) already brought the very same text; a text
+    anchors followed once (a stale copy) never leads them again.
+
+    A new text is not kept (id None: the report keeps only its quote and context) when the
+    article already took READER_TEXTS_PER_DAY new readers' texts in the last day, so a
+    flood of made-up texts cannot fill the database.
     """
+    table = ArticleVersion._meta.db_table
     digest = text_hash(text)
-    row = fetchone(
-        f"SELECT id, followed_at FROM {ArticleVersion._meta.db_table} WHERE article_id = %s AND text_hash = %s",
-        [article_id, digest],
-    )
+    row = fetchone(f"SELECT id, followed_at FROM {table} WHERE article_id = %s AND text_hash = %s", [article_id, digest])
+    if row is None and latest_version_id is not None:
+        (recent,) = fetchone(
+            f"SELECT count(*) FROM {table} WHERE article_id = %s AND source = %s AND created_at > %s",
+            [article_id, VersionSource.READER, now - DAY],
+        )
+        if recent >= settings.READER_TEXTS_PER_DAY:
+            return None, latest_version_id, False
     if row is None:
         values = {"article_id": article_id, "text": text, "text_hash": digest, "source": VersionSource.READER}
         first = latest_version_id is None and corroborate
@@ -77,7 +91,10 @@ def record_reader_copy(
     version_id, followed_at = row
     if not corroborate or followed_at is not None or version_id == latest_version_id:
         return version_id, latest_version_id, False
-    (earlier,) = fetchone(f"SELECT COUNT(*) FROM {Report._meta.db_table} WHERE version_id = %s", [version_id])
+    (earlier,) = fetchone(
+        f"SELECT COUNT(*) FROM {Report._meta.db_table} WHERE version_id = %s AND (client_hash = '' OR client_hash <> %s)",
+        [version_id, client],
+    )
     if earlier < CORROBORATING_REPORTS:
         return version_id, latest_version_id, False
     return version_id, version_id, True

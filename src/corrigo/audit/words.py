@@ -13,6 +13,10 @@ SETTING_NAMES = {
     "sla_typo_hours": "answer time for typos",
     "sla_other_hours": "answer time for other reports",
     "corrections_policy": "corrections policy",
+    "reports_per_client_minute": "reports a reader may send a minute",
+    "reports_per_client_hour": "reports a reader may send an hour",
+    "reports_per_site_minute": "reports the site takes a minute",
+    "challenge": "proof of work",
 }
 
 

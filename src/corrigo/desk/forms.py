@@ -16,7 +16,7 @@ from corrigo.lib.urls import InvalidURL, parse_origin
 from corrigo.reports.actions import MAX_NOTE, OUTCOMES
 from corrigo.reports.schemas import LANGUAGE_TAG
 from corrigo.sites.models import Role, Scope, Site
-from corrigo.sites.services import MAX_PASSWORD_LENGTH
+from corrigo.sites.services import INTAKE_LIMITS, MAX_PASSWORD_LENGTH
 from corrigo.sql import UNSTORABLE, row_id
 
 ANSWER_TIMES = ["sla_fact_hours", "sla_typo_hours", "sla_other_hours"]
@@ -140,6 +140,11 @@ class SiteSettingsForm(forms.ModelForm):
         help_text="The widget's language when the page does not say (en, uk, ru…).",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in (*INTAKE_LIMITS, "challenge"):
+            self.fields[name].required = False
+
     class Meta:
         model = Site
         fields = [
@@ -149,6 +154,8 @@ class SiteSettingsForm(forms.ModelForm):
             "default_language",
             "fetch_articles",
             *ANSWER_TIMES,
+            *INTAKE_LIMITS,
+            "challenge",
             "corrections_policy",
         ]
         labels = {
@@ -167,7 +174,10 @@ class SiteSettingsForm(forms.ModelForm):
             "sla_fact_hours": "The queue colours a case amber in the last quarter of this time and red after it. "
             "Empty: no target.",
         }
-        widgets = {name: forms.NumberInput(attrs={"min": 1, "max": MAX_ANSWER_HOURS}) for name in ANSWER_TIMES}
+        widgets = {
+            **{name: forms.NumberInput(attrs={"min": 1, "max": MAX_ANSWER_HOURS}) for name in ANSWER_TIMES},
+            **{name: forms.NumberInput(attrs={"min": 0, "max": 1_000_000}) for name in INTAKE_LIMITS},
+        }
 
     def clean(self):
         data = super().clean()
@@ -175,6 +185,14 @@ class SiteSettingsForm(forms.ModelForm):
             hours = data.get(name)
             if hours is not None and not 1 <= hours <= MAX_ANSWER_HOURS:
                 self.add_error(name, f"Between 1 and {MAX_ANSWER_HOURS} hours (a year), or empty for no target.")
+        if not data.get("challenge"):
+            data["challenge"] = self.instance.challenge
+        for name in INTAKE_LIMITS:
+            value = data.get(name)
+            if value is None:  # left out or empty: the limit stays as it is
+                data[name] = getattr(self.instance, name)
+            elif value > 1_000_000:
+                self.add_error(name, "At most 1,000,000; 0 for no limit.")
         return data
 
     # The widget finds the article and skips what to ignore with these; one it cannot read

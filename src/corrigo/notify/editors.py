@@ -175,7 +175,7 @@ def _digest(site: Site, recipient: Recipient, since: datetime, until: datetime) 
             {
                 "quote": text.one_line(case.exact or "", 200),
                 "article": text.one_line(case.article.title, 200) or case.article.url,
-                "readers_text": t["readers"].format(count=case.report_count),
+                "readers_text": t["readers"].format(count=case.reader_count),
                 "link": links.case_link(case.pk),
             }
             for case in cases[:DIGEST_MOST_CASES]

@@ -202,7 +202,7 @@ def slack_body(event: Event) -> bytes:
             lines.append("Suggested: " + text.slack(text.one_line(first.suggestion, SLACK_QUOTE_LENGTH)))
         elif first is not None and first.comment and not quote:
             lines.append("Comment: " + text.slack(text.one_line(first.comment, SLACK_QUOTE_LENGTH)))
-        lines.append(f"Readers: {int(case_data.get('report_count') or 0)}")
+        lines.append(f"Readers: {int(case_data.get('reader_count') or 0)}")
         link = links.case_link(case_data["id"])
     notice = event.data.get("notice")
     if isinstance(notice, dict):

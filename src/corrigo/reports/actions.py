@@ -189,9 +189,19 @@ def _merge(duplicate: Case, into: Case, by: Actor, batch: str, suffix: str = "")
     before_status = duplicate.status
     duplicate.status = CaseStatus.DUPLICATE
     duplicate.duplicate_of = into
-    duplicate.report_count = 0
+    duplicate.report_count = duplicate.reader_count = 0
     duplicate.resolved_at = now
-    duplicate.save(update_fields=["status", "duplicate_of", "report_count", "resolved_at", "updated_at", *_acted(duplicate, now)])
+    duplicate.save(
+        update_fields=[
+            "status",
+            "duplicate_of",
+            "report_count",
+            "reader_count",
+            "resolved_at",
+            "updated_at",
+            *_acted(duplicate, now),
+        ]
+    )
     _log(
         duplicate,
         by,
@@ -280,10 +290,17 @@ def _recount(case: Case, *, keep_category: bool = True) -> None:
     if keep_category or not categories:
         categories.add(case.category)
     case.report_count = totals["count"]
+    case.reader_count = reader_count(case)
     case.last_reported_at = totals["last"] or case.last_reported_at or case.created_at
     case.category = max(categories, key=lambda c: SEVERITY.get(c, 0))
-    case.priority = case_priority(case.report_count, case.category, case.last_reported_at)
-    case.save(update_fields=["report_count", "last_reported_at", "category", "priority", "updated_at"])
+    case.priority = case_priority(case.reader_count, case.category, case.last_reported_at)
+    case.save(update_fields=["report_count", "reader_count", "last_reported_at", "category", "priority", "updated_at"])
+
+
+def reader_count(case: Case) -> int:
+    """The distinct readers among the case's reports: one per client hash, one per report without a hash."""
+    reports = Report.objects.filter(case=case)
+    return reports.exclude(client_hash="").values("client_hash").distinct().count() + reports.filter(client_hash="").count()
 
 
 def assignable_members(case: Case):

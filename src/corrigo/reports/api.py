@@ -14,13 +14,16 @@ from ninja import Query, Router
 from pydantic import ValidationError as PydanticError
 
 from corrigo.monitoring import REPORTS_REFUSED, REPORTS_TAKEN
+from corrigo.reports.challenges import ChallengeRequired, new_challenge
+from corrigo.reports.clients import request_client
 from corrigo.reports.errors import ApiError, ErrorOut, invalid, pydantic_fields
+from corrigo.reports.limits import RateLimited
 from corrigo.reports.models import Case, CaseStatus, Report
-from corrigo.reports.schemas import CaseOut, CasePage, CaseWithReports, Receipt, ReportIn, ReportPage
+from corrigo.reports.schemas import CaseOut, CasePage, CaseWithReports, ChallengeOut, Receipt, ReportIn, ReportPage
 from corrigo.reports.services import InvalidReport, submit_report
 from corrigo.sites.api_auth import TokenAuth
 from corrigo.sites.models import ApiToken, Site
-from corrigo.sites.services import SITE_KEY, intake_site, origin_allowed_anywhere
+from corrigo.sites.services import SITE_KEY, intake_site, origin_allowed_anywhere, token_for
 from corrigo.sql import UNSTORABLE, row_id
 
 router = Router(tags=["reports"])
@@ -126,17 +129,30 @@ REPORT_BODY_SCHEMA = {
         200: {"description": "A replay: this site already has a report with this client_report_id; the same id."},
         201: {"description": "Received and committed."},
         400: {"description": "invalid: not JSON, or fields that break the rules (see error.fields)."},
-        403: {"description": "origin_not_allowed: the Origin header is not among the site's allowed origins."},
+        403: {
+            "description": "origin_not_allowed: the Origin header is not among the site's allowed origins;"
+            " challenge_required: solve a challenge (GET /api/v1/challenge) and send the report again with `altcha`."
+        },
         404: {"description": "unknown_site: no site with this key."},
         413: {"description": "too_large: the body is over 1 MiB."},
+        429: {"description": "rate_limited: over one of the site's limits; nothing stored. Retry-After says when to try again."},
     },
 }
+
+
+def _sent_with_token(request: HttpRequest, site: Site) -> bool:
+    """A server posting with one of the site's live API tokens (any scope): it needs no proof of work."""
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret:
+        return False
+    token = token_for(secret.strip())
+    return token is not None and token.site_id == site.pk
 
 
 @router.post(
     "/reports",
     auth=None,
-    response={(200, 201): Receipt, (400, 403, 404, 413): ErrorOut},
+    response={(200, 201): Receipt, (400, 403, 404, 413, 429): ErrorOut},
     openapi_extra=REPORT_BODY_SCHEMA,
     summary="Submit a reader's report",
 )
@@ -150,9 +166,16 @@ def submit(request: HttpRequest) -> HttpResponse:
         if origin is not None and not entry.allows(origin):
             raise ApiError(403, "origin_not_allowed", "This page's origin may not send reports for this site.")
         try:
-            submission = submit_report(entry.site, report)
+            client = request_client(request, entry.site.pk)
+            submission = submit_report(entry.site, report, client, token_sent=_sent_with_token(request, entry.site))
         except InvalidReport as exc:
             raise invalid(str(exc), exc.fields) from None
+        except ChallengeRequired as exc:
+            raise ApiError(403, "challenge_required", str(exc)) from None
+        except RateLimited as exc:
+            refusal = ApiError(429, "rate_limited", f"Too many reports ({exc.scope} limit); try again in {exc.retry_after} s.")
+            refusal.headers["Retry-After"] = str(exc.retry_after)
+            raise refusal from None
     except ApiError as exc:
         # CORS for allowed origins only (issue 2): a page the site does not trust learns
         # nothing, not even why it was refused.
@@ -174,6 +197,25 @@ def preflight(request: HttpRequest) -> HttpResponse:
         response["Access-Control-Allow-Headers"] = "Content-Type"
         response["Access-Control-Max-Age"] = "86400"
     return response
+
+
+@router.get(
+    "/challenge",
+    auth=None,
+    response={200: ChallengeOut, (400, 403, 404): ErrorOut},
+    summary="A proof-of-work challenge for a reader's report (ALTCHA)",
+)
+def challenge(request: HttpRequest, site: str = Query(..., max_length=64, description="The site key.")) -> HttpResponse:
+    origin = request.headers.get("Origin")
+    entry = intake_site(site)
+    if entry is None:
+        error = ApiError(404, "unknown_site", f"There is no site {site!r}.")
+        return _cors(error.response(), origin if origin and origin_allowed_anywhere(origin) else None)
+    if origin is not None and not entry.allows(origin):
+        return _cors(ApiError(403, "origin_not_allowed", "This page's origin may not ask for this site.").response(), None)
+    response = JsonResponse(new_challenge(entry.site))
+    response["Cache-Control"] = "no-store"  # each reader, and each report, its own
+    return _cors(response, origin)
 
 
 # ---- read API ---------------------------------------------------------------

@@ -67,6 +67,8 @@ class Case(models.Model):
     )
 
     report_count = models.PositiveIntegerField(default=0)
+    # Distinct readers (by keyed client hash; a report without one counts as a reader of its own).
+    reader_count = models.PositiveIntegerField(default=0, db_default=0)
     last_reported_at = models.DateTimeField(null=True, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_cases"
@@ -138,6 +140,9 @@ class Report(models.Model):
     category = models.CharField(max_length=10, choices=Category.choices, blank=True)
     email = models.EmailField(max_length=254, blank=True)
     language = models.CharField(max_length=35, blank=True)
+    # The sender's keyed address hash (reports.clients), never the address; empty for reports
+    # stored before it was kept, and for those not sent over HTTP.
+    client_hash = models.CharField(max_length=32, blank=True, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -155,3 +160,34 @@ class Report(models.Model):
     @property
     def has_quote(self) -> bool:
         return self.start is not None
+
+
+class ClientSalt(models.Model):
+    """The salt of one day's client hashes (reports.clients); deleted once the day is over."""
+
+    day = models.DateField(unique=True)
+    salt = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"Client salt of {self.day}"
+
+
+class LimitCounter(models.Model):
+    """One window of one of intake's limits, counted in the database (reports.limits) when there is no Redis."""
+
+    window_key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.FloatField(help_text="Seconds since the epoch.")
+
+    def __str__(self) -> str:
+        return f"{self.window_key}: {self.count}"
+
+
+class SpentChallenge(models.Model):
+    """A proof-of-work challenge already answered (reports.challenges): kept until it expires, so it is used once."""
+
+    challenge = models.CharField(max_length=128, unique=True)
+    expires_at = models.FloatField(help_text="Seconds since the epoch.")
+
+    def __str__(self) -> str:
+        return self.challenge

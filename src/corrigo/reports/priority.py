@@ -21,6 +21,7 @@ PER_DOUBLING_OF_READERS = 24 * 3600
 HEAD_START = {Category.FACT: 2 * 24 * 3600, Category.TYPO: 6 * 3600, Category.OTHER: 0, "": 0}
 
 
-def case_priority(report_count: int, category: str, last_reported_at: datetime) -> int:
-    readers = PER_DOUBLING_OF_READERS * math.log2(max(report_count, 1))
+def case_priority(reader_count: int, category: str, last_reported_at: datetime) -> int:
+    """The case's place in the queue; `reader_count` is distinct readers, so one reader's many reports do not lift it."""
+    readers = PER_DOUBLING_OF_READERS * math.log2(max(reader_count, 1))
     return int((last_reported_at - EPOCH).total_seconds() + readers + HEAD_START.get(category, 0))

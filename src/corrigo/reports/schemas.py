@@ -92,6 +92,9 @@ class ReportIn(BaseModel):
     email: str | None = Field(default=None, max_length=254)
     language: LanguageTag | None = None
     client_report_id: ClientReportId
+    altcha: str | None = Field(
+        default=None, max_length=4000, description="The solved proof-of-work challenge (GET /api/v1/challenge), base64 JSON."
+    )
 
     _canonical = field_validator("url", "canonical_url")(canonical_or_none)
 
@@ -230,7 +233,8 @@ class CaseOut(Out):
     updated_at: Timestamp
     article: ArticleOut
     quote: QuoteOut | None
-    report_count: int
+    report_count: int = Field(description="Reports filed under the case.")
+    reader_count: int = Field(description="Distinct readers who reported it (one reader's several reports count once).")
     anchor: AnchorOut | None
     disputed: bool = Field(description="A reader reported the corrected words after the case came to look fixed.")
     assignee: str | None
@@ -292,3 +296,13 @@ class Receipt(BaseModel):
 
     id: str
     status: Literal["received"]
+
+
+class ChallengeOut(Out):
+    """An ALTCHA challenge: find `number` ≤ `maxNumber` with SHA-256(salt + number) == challenge (hex)."""
+
+    algorithm: Literal["SHA-256"]
+    challenge: str
+    maxNumber: int  # ALTCHA spells it so
+    salt: str
+    signature: str

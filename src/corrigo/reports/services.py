@@ -8,7 +8,7 @@ from the models (corrigo.sql); see docs/decisions/0006-intake-sql.md.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django.db import IntegrityError, connection
@@ -20,6 +20,7 @@ from corrigo.articles.models import ArticleVersion
 from corrigo.articles.services import record_reader_copy, upsert_article
 from corrigo.notify.events import emit
 from corrigo.notify.models import EventType
+from corrigo.reports.limits import IntakeLimits
 from corrigo.reports.models import AnchorStatus, Case, CaseStatus, Category, Report
 from corrigo.reports.priority import case_priority
 from corrigo.reports.reanchoring import anchor_case, follow_text
@@ -27,6 +28,7 @@ from corrigo.reports.schemas import ReportIn, cross_field_errors
 from corrigo.sites.models import Site
 from corrigo.sql import fetchone, insert, update, values_of, write_transaction
 
+DAY = timedelta(days=1)
 # When readers disagree on the kind of mistake, the case takes the most serious one.
 SEVERITY = {Category.FACT: 3, Category.TYPO: 2, Category.OTHER: 1, "": 0}
 
@@ -53,6 +55,16 @@ class Filing:
     suffix: str = ""
     start: int | None = None
     end: int | None = None
+    client: str = ""  # the sender's keyed hash (reports.clients); empty when unknown
+    fold: bool = False  # a second report of this client on the passage is folded into its first
+
+
+class Folded(Exception):
+    """The client already reported this passage (the report `uid` in case `case_id`); this one rolls back."""
+
+    def __init__(self, uid: str, case_id: int):
+        super().__init__(uid)
+        self.uid, self.case_id = uid, case_id
 
 
 class InvalidReport(ValueError):
@@ -66,21 +78,36 @@ class InvalidReport(ValueError):
         self.fields = fields
 
 
-def submit_report(site: Site, data: ReportIn) -> Submission:
+def submit_report(site: Site, data: ReportIn, client: str = "", *, token_sent: bool = False) -> Submission:
     """Store a validated report and its article version, and file it under a case.
+
+    `client` is the sender's keyed hash (reports.clients.request_client), empty when the
+    report did not come over HTTP (the demo's seed, the CLI).
 
     Idempotent by (site, client_report_id): a replay, even a concurrent one,
     returns the report stored first. Everything is written in one transaction,
     so the caller can acknowledge only what is committed. A report that breaks the
-    cross-field rules (reports.schemas.cross_field_errors) raises InvalidReport first.
+    cross-field rules (reports.schemas.cross_field_errors) raises InvalidReport first, one
+    over the site's limits RateLimited (reports.limits), one that needs a solved challenge
+    and has no valid unspent one ChallengeRequired (reports.challenges; never when
+    `token_sent`), and none of them stores anything. A second report from the same client
+    on a passage it already reported is folded into the first: nothing new is stored and
+    the answer is the first report's.
     """
     if errors := cross_field_errors(data):
         raise InvalidReport(errors)
+    limits = IntakeLimits(site, client, solution=data.altcha, token_sent=token_sent)
+    limits.before()
     # No lookup first: replays are rare, so the unique constraint is the check, and a
     # replay pays for one rolled-back transaction instead of every report paying a SELECT.
     try:
         with write_transaction():
-            return _store(site, data)
+            limits.count_before_storing()
+            submission = _store(site, data, client, fold=limits.active)
+            limits.count_after_storing()
+            return submission
+    except Folded as folded:
+        return Submission(folded.uid, folded.case_id, created=False)
     except IntegrityError:
         # A replay: the unique (site, client_report_id) constraint refused the second copy.
         existing = Report.objects.filter(site=site, client_report_id=data.client_report_id).values_list("uid", "case_id").first()
@@ -89,7 +116,7 @@ def submit_report(site: Site, data: ReportIn) -> Submission:
         return Submission(existing[0], existing[1], created=False)
 
 
-def _store(site: Site, data: ReportIn) -> Submission:
+def _store(site: Site, data: ReportIn, client: str, *, fold: bool) -> Submission:
     now = timezone.now()
     article_id, latest_version_id = upsert_article(
         site.pk,
@@ -99,11 +126,11 @@ def _store(site: Site, data: ReportIn) -> Submission:
         title=data.title or "",
         now=now,
     )
-    filing = Filing(site.pk, article_id, latest_version_id, data.category or "", now)
+    filing = Filing(site.pk, article_id, latest_version_id, data.category or "", now, client=client, fold=fold)
     if data.quote is not None:
         text = data.article_text
         filing.version_id, filing.latest_version_id, followed = record_reader_copy(
-            article_id, latest_version_id, text, corroborate=not site.follows_publisher, now=now
+            article_id, latest_version_id, text, corroborate=not site.follows_publisher, now=now, client=filing.client
         )
         if followed:
             # Before this report is filed, so that it meets its case where the passage is now.
@@ -114,7 +141,8 @@ def _store(site: Site, data: ReportIn) -> Submission:
         # The context is taken from the text itself, so it is right whatever the client sent.
         quote = quote_from_text(text, data.quote.start, data.quote.end)
         filing.exact, filing.prefix, filing.suffix = quote.exact, quote.prefix, quote.suffix
-        filing.start, filing.end = quote.start, quote.end
+        if filing.version_id is not None:  # offsets only into a text that is kept
+            filing.start, filing.end = quote.start, quote.end
     case_id = file_under_case(filing)
     sent = {
         "canonical_url": data.canonical_url,
@@ -138,6 +166,7 @@ def _store(site: Site, data: ReportIn) -> Submission:
         "start": filing.start,
         "end": filing.end,
         "category": filing.category,
+        "client_hash": client,
         # A field the reader left out takes the model's default.
         **{name: value for name, value in sent.items() if value is not None},
     }
@@ -171,15 +200,20 @@ def file_under_case(filing: Filing) -> int:
         case_id = _open_case(filing)
         emit(EventType.CASE_CREATED, site_id=filing.site_id, case_id=case_id)  # in this transaction: the outbox
         return case_id
-    case_id, category, count, anchor_status, anchor_version_id, disputed = row
+    case_id, category, count, readers, anchor_status, anchor_version_id, disputed = row
+    earlier = fetchone(_SAME_CLIENT_SQL, [case_id, filing.client]) if filing.client else None
+    if earlier and filing.fold:
+        raise Folded(earlier[0], case_id)
     if SEVERITY[filing.category] > SEVERITY[category]:
         category = filing.category
     count += 1
+    readers += earlier is None
     changes = {
         "report_count": count,
+        "reader_count": readers,
         "category": category,
         "last_reported_at": filing.at,
-        "priority": case_priority(count, category, filing.at),
+        "priority": case_priority(readers, category, filing.at),
     }
     if not disputed and anchor_status == AnchorStatus.CHANGED and filing.version_id == anchor_version_id:
         # This reader saw the corrected text and still reports the passage: the fix is in doubt.
@@ -189,6 +223,9 @@ def file_under_case(filing: Filing) -> int:
     return case_id
 
 
+_SAME_CLIENT_SQL = f"SELECT uid FROM {Report._meta.db_table} WHERE case_id = %s AND client_hash = %s LIMIT 1"
+
+
 @lru_cache(maxsize=4)
 def _same_passage_sql(vendor: str) -> str:
     q = connection.ops.quote_name
@@ -196,7 +233,7 @@ def _same_passage_sql(vendor: str) -> str:
     # SQLite needs none, as its IMMEDIATE transactions already take turns.
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     return (
-        f"SELECT id, category, report_count, anchor_status, anchor_version_id, disputed FROM {Case._meta.db_table}"
+        f"SELECT id, category, report_count, reader_count, anchor_status, anchor_version_id, disputed FROM {Case._meta.db_table}"
         " WHERE article_id = %s AND status = %s"
         f" AND ((version_id = %s AND {q('start')} < %s AND {q('end')} > %s)"
         "  OR (anchor_version_id = %s AND anchor_start < %s AND anchor_end > %s))"
@@ -216,6 +253,7 @@ def _open_case(filing: Filing) -> int:
         start=filing.start,
         end=filing.end,
         report_count=1,
+        reader_count=1,
         last_reported_at=filing.at,
         priority=case_priority(1, filing.category, filing.at),
     )

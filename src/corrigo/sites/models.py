@@ -7,6 +7,14 @@ from django.conf import settings
 from django.db import models
 
 
+class ChallengeMode(models.TextChoices):
+    """When a reader's report must carry a solved proof-of-work challenge (reports.challenges)."""
+
+    OFF = "off", "Never"
+    AUTO = "auto", "When a reader sends many, or the site is flooded"
+    ALWAYS = "always", "Always"
+
+
 class Site(models.Model):
     """A publication whose pages carry the widget, identified by its key."""
 
@@ -36,6 +44,23 @@ class Site(models.Model):
         default=False,
         db_default=False,
         help_text="Set by the first version the publisher pushes: from then on readers' copies never move anchors.",
+    )
+    # Intake's limits (reports.limits), 0 for none: what one reader, and all readers together, may send.
+    reports_per_client_minute = models.PositiveIntegerField(
+        default=5, db_default=5, help_text="Reports one reader may send a minute."
+    )
+    reports_per_client_hour = models.PositiveIntegerField(
+        default=30, db_default=30, help_text="Reports one reader may send an hour."
+    )
+    reports_per_site_minute = models.PositiveIntegerField(
+        default=600, db_default=600, help_text="Reports all readers together may send a minute."
+    )
+    challenge = models.CharField(
+        max_length=8,
+        choices=ChallengeMode.choices,
+        default=ChallengeMode.AUTO,
+        db_default=ChallengeMode.AUTO,
+        help_text="When readers' browsers must solve a proof-of-work challenge before a report is taken.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

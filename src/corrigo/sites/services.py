@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from corrigo import audit
 from corrigo.lib.urls import InvalidURL, normalise_origin, parse_origin
-from corrigo.sites.models import TOKEN_PREFIX, AllowedOrigin, ApiToken, Membership, Role, Scope, Site, hash_token
+from corrigo.sites.models import TOKEN_PREFIX, AllowedOrigin, ApiToken, ChallengeMode, Membership, Role, Scope, Site, hash_token
 from corrigo.sql import UNSTORABLE
 
 # For people, from the CLI and the desk alike: far beyond any passphrase, and short
@@ -107,6 +107,29 @@ def set_origins(site: Site, origins: list[str]) -> list[str]:
     forget_cached_sites()
     transaction.on_commit(forget_cached_sites)
     return normal
+
+
+INTAKE_LIMITS = ("reports_per_client_minute", "reports_per_client_hour", "reports_per_site_minute")
+
+
+def set_intake_limits(site: Site, **limits: int | str) -> None:
+    """Change how many reports the site takes (reports.limits) and when it asks for proof of work (`challenge`).
+
+    Every app process follows within SITE_CACHE_SECONDS.
+    """
+    if unknown := set(limits) - {*INTAKE_LIMITS, "challenge"}:
+        raise TypeError(f"not an intake limit: {', '.join(sorted(unknown))}")
+    if limits.get("challenge", ChallengeMode.AUTO) not in ChallengeMode.values:
+        raise ValueError(f"challenge: one of {', '.join(ChallengeMode.values)}")
+    numbers = {name: value for name, value in limits.items() if name != "challenge"}
+    if bad := [
+        name for name, value in numbers.items() if not (isinstance(value, int) and not isinstance(value, bool) and value >= 0)
+    ]:
+        raise ValueError(f"{', '.join(bad)}: a limit is a whole number, 0 for none")
+    for name, value in limits.items():
+        setattr(site, name, value)
+    site.save(update_fields=list(limits))
+    forget_cached_sites()
 
 
 def _shown(value: object, limit: int = 80) -> str:

@@ -3,6 +3,7 @@
  * form ("write to us", a message required), and the general form with a one-line note
  * saying why a selection could not be quoted, its words already in the message. */
 import { awaitKeptReport, sendReport } from './outbox.js'
+import { prepareSolution } from './solver.js'
 import { clip } from './quote.js'
 import { element, toast, widget, widgetRoot } from './shell.js'
 
@@ -179,6 +180,7 @@ export function openDialog (request, back) {
   listen(view, back)
   widgetRoot().append(view.dialog)
   view.dialog.showModal()
+  prepareSolution()
   const first = view.controls.suggestion || view.controls.comment
   first.focus()
   if (request.words) first.setSelectionRange(first.value.length, first.value.length)

@@ -3,6 +3,7 @@
  * that no retry can fix). Network errors, 408, 429 and 5xx keep it; it is retried with the
  * same client_report_id, so the server stores it once however many tries it takes. */
 import { toast, widget } from './shell.js'
+import { takeSolution } from './solver.js'
 
 const STORAGE_KEY = 'corrigo-outbox:'
 const RETRY_SECONDS = [3, 10, 30, 60] // between rounds of retries; the last one repeats
@@ -35,7 +36,8 @@ function loadFromStorage (site) {
 }
 
 // One attempt: {ok}, {later} (keep it and retry) or {error, fields} (the server refused it).
-async function deliver (report) {
+// Asked for proof of work, it solves a challenge and tries once more.
+async function deliver (report, solved) {
   let response
   try {
     // A string body goes as text/plain, so the browser sends no CORS preflight.
@@ -46,6 +48,7 @@ async function deliver (report) {
   if (response.ok) return { ok: true }
   if (response.status === 408 || response.status === 429 || response.status >= 500) return { later: true }
   const error = await response.json().then((answer) => answer.error, () => null) || {}
+  if (error.code === 'challenge_required' && !solved && (report.body.altcha = await takeSolution())) return deliver(report, true)
   return { error: error.message || 'HTTP ' + response.status, fields: error.fields || {} }
 }
 
