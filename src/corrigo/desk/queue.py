@@ -103,7 +103,11 @@ def filtered_cases(site_ids: list[int], filters: dict, user, email_site_ids=()) 
         if ids is None:
             # Many matches: walk the queue in order and check each case's reports and article,
             # which finds a page of matches after reading a few dozen cases.
-            said = Report.objects.filter(case=OuterRef("pk")).filter(_says(q, email_site_ids))
+            # The case's reports by a range of one id, not an equality: PostgreSQL turns an
+            # equality-correlated EXISTS into one hashed pass over every matching report
+            # (140,000 at a million reports: 1.4 s), which no LIMIT stops.
+            one_case = Q(case_id__gte=OuterRef("pk"), case_id__lte=OuterRef("pk"))
+            said = Report.objects.filter(one_case).filter(_says(q, email_site_ids))
             return cases.filter(Exists(said) | Q(article__in=_articles_titled(site_ids, q))), False
         cases = cases.filter(pk__in=ids)
     return cases, True
