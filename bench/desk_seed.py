@@ -1,4 +1,4 @@
-"""Seed a desk benchmark: 100,000 reports in 50,000 cases on one site, inserted in bulk.
+"""Seed a desk benchmark: 100,000 reports in 50,000 cases on one site (or a million), loaded in bulk.
 
 Makes a site `bench` with 5,000 articles (one ~4 KB text each, a second version for
 the re-anchored ones), 50,000 cases spread over the last 90 days (about 60 % open,
@@ -7,13 +7,18 @@ assigned, most closed ones and some open ones first acted on within three days),
 100,000 reports (readers per case from a long-tailed spread) with suggestions,
 comments, languages and emails. Articles have titles ending in the site's name, and
 most a section and an author; the site log has a line for each closed case. An editor
-`bench-editor` (password `bench-password`) is a member. Runs in a minute or so on these
-machines.
+`bench-editor` (password `bench-password`) is a member. `--million`: 1,000,000 reports in
+400,000 cases on 40,000 articles over two years (issue 14).
+
+Rows are generated as the models' columns (corrigo.sql.columns) with their ids given, and
+loaded with COPY on PostgreSQL and executemany on SQLite, in one transaction.
 
     CORRIGO_DATA=/tmp/corrigo-bench python bench/desk_seed.py               # SQLite
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/corrigo_bench python bench/desk_seed.py
+    CORRIGO_DATA=/tmp/corrigo-million python bench/desk_seed.py --million
 
-The database is migrated first; an earlier `bench` site is deleted and made anew.
+The database is migrated first; an earlier `bench` site is deleted and made anew (through
+the ORM, which is slow at a million: seed the million into a fresh database).
 """
 
 import argparse
@@ -27,6 +32,9 @@ from datetime import timedelta
 CASES = 50_000
 REPORTS = 100_000
 ARTICLES = 5_000
+DAYS = 90
+# A national newsroom's archive of two years: ten times the reports, eight times the cases.
+MILLION = {"cases": 400_000, "reports": 1_000_000, "articles": 40_000, "days": 730}
 WORDS = [
     "council",
     "harbour",
@@ -78,8 +86,18 @@ def parse_args(argv):
     parser.add_argument("--cases", type=int, default=CASES)
     parser.add_argument("--reports", type=int, default=REPORTS)
     parser.add_argument("--articles", type=int, default=ARTICLES)
+    parser.add_argument("--days", type=int, default=DAYS, help="cases are first reported over this many days")
     parser.add_argument("--seed", type=int, default=5)
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--million",
+        action="store_true",
+        help=f"{MILLION['reports']:,} reports in {MILLION['cases']:,} cases over {MILLION['days']} days (issue 14)",
+    )
+    args = parser.parse_args(argv)
+    if args.million:
+        for name, value in MILLION.items():
+            setattr(args, name, value)
+    return args
 
 
 def setup():
@@ -102,12 +120,14 @@ def article_text(rng, n):
 
 
 def readers_per_case(rng, cases, reports):
-    """Every case has one reader; the extra readers go to a few cases, long-tailed."""
+    """Every case has one reader; the extra readers go to a few cases, long-tailed (the busiest
+    about 25 whatever the size: the spread's mean grows with the number of cases)."""
     counts = [1] * cases
     order = list(range(cases))
     rng.shuffle(order)
+    spread = 0.06 * cases
     for _ in range(reports - cases):
-        counts[order[min(int(rng.expovariate(1 / 3000)), cases - 1)]] += 1
+        counts[order[min(int(rng.expovariate(1 / spread)), cases - 1)]] += 1
     return counts
 
 
@@ -136,42 +156,55 @@ def seed(args):
         helpers = [User.objects.get_or_create(username=f"bench-editor-{i}")[0] for i in range(3)]
         for helper in helpers:
             Membership.objects.update_or_create(user=helper, site=site, defaults={"role": "editor"})
+        people = [user.pk for user in (*helpers, editor)]
 
-        articles = Article.objects.bulk_create(
-            [
-                Article(
-                    site=site,
-                    identity=hashlib.sha256(f"bench-{n}".encode()).hexdigest(),
-                    url=f"https://bench.example/{n}",
-                    title=f"Story {n}: " + " ".join(rng.choices(WORDS, k=6)) + " — Bench Daily",
-                    section=rng.choice(SECTIONS),
-                    author=rng.choice(AUTHORS),
+        first_article = _next_id(Article)
+        article_ids = range(first_article, first_article + args.articles)
+        _load(
+            Article,
+            (
+                (
+                    pk,
+                    {
+                        "site_id": site.pk,
+                        "identity": hashlib.sha256(f"bench-{n}".encode()).hexdigest(),
+                        "url": f"https://bench.example/{n}",
+                        "title": f"Story {n}: " + " ".join(rng.choices(WORDS, k=6)) + " — Bench Daily",
+                        "section": rng.choice(SECTIONS),
+                        "author": rng.choice(AUTHORS),
+                    },
+                    {},
                 )
-                for n in range(args.articles)
-            ],
-            batch_size=1000,
+                for n, pk in enumerate(article_ids)
+            ),
+            now,
         )
         texts = [article_text(rng, n) for n in range(args.articles)]
-        versions = ArticleVersion.objects.bulk_create(
-            [
-                ArticleVersion(article=a, text=t, text_hash=hashlib.sha256(t.encode()).hexdigest())
-                for a, t in zip(articles, texts, strict=False)
-            ],
-            batch_size=1000,
-        )
+        first_version = _next_id(ArticleVersion)
+        version_of = {a: first_version + n for n, a in enumerate(article_ids)}
         # A later text for a third of the articles: their cases carry an anchor state.
-        later = ArticleVersion.objects.bulk_create(
+        later_of = {a: first_version + args.articles + n for n, a in enumerate(article_ids[::3])}
+        _load(
+            ArticleVersion,
             [
-                ArticleVersion(
-                    article=a, text=t.replace("August", "Augest"), text_hash=hashlib.sha256((t + "v2").encode()).hexdigest()
+                (version_of[a], {"article_id": a, "text": t, "text_hash": hashlib.sha256(t.encode()).hexdigest()}, {})
+                for a, t in zip(article_ids, texts, strict=True)
+            ]
+            + [
+                (
+                    later_of[a],
+                    {
+                        "article_id": a,
+                        "text": t.replace("August", "Augest"),
+                        "text_hash": hashlib.sha256((t + "v2").encode()).hexdigest(),
+                    },
+                    {},
                 )
-                for a, t in list(zip(articles, texts, strict=False))[::3]
+                for a, t in list(zip(article_ids, texts, strict=True))[::3]
             ],
-            batch_size=1000,
+            now,
         )
-        later_of = {v.article_id: v for v in later}
-        version_of = {a.pk: v for a, v in zip(articles, versions, strict=False)}
-        print(f"articles: {len(articles)} ({time.perf_counter() - started:.1f} s)", flush=True)
+        print(f"articles: {args.articles} ({time.perf_counter() - started:.1f} s)", flush=True)
 
         counts = readers_per_case(rng, args.cases, args.reports)
         statuses = (
@@ -179,117 +212,198 @@ def seed(args):
             + [CaseStatus.FIXED] * 4
             + [CaseStatus.NOT_ERROR, CaseStatus.WONT_FIX, CaseStatus.SPAM, CaseStatus.DUPLICATE]
         )
-        cases, dates = [], []
-        for n in range(args.cases):
-            article = articles[rng.randrange(len(articles))]
-            version = version_of[article.pk]
-            start = rng.randrange(0, len(version.text) - 40)
-            end = start + rng.randint(3, 30)
-            created = now - timedelta(seconds=rng.randrange(90 * 24 * 3600))
-            last = min(now, created + timedelta(seconds=rng.randrange(3 * 24 * 3600))) if counts[n] > 1 else created
-            category = rng.choice(["fact", "typo", "typo", "other", ""])
-            status = rng.choice(statuses)
-            dates.append((created, last))
-            closed = status != CaseStatus.OPEN
-            acted = created + timedelta(seconds=rng.randrange(3 * 24 * 3600)) if closed or rng.random() < 0.3 else None
-            acted = min(acted, now) if acted else None
-            anchor = later_of.get(article.pk)
-            anchor_status = rng.choice([AnchorStatus.UNCHANGED, AnchorStatus.CHANGED, AnchorStatus.GONE]) if anchor else ""
-            cases.append(
-                Case(
-                    site=site,
-                    article=article,
-                    status=status,
-                    category=category,
-                    version=version,
-                    exact=version.text[start:end],
-                    prefix=version.text[max(0, start - 32) : start],
-                    suffix=version.text[end : end + 32],
-                    start=start,
-                    end=end,
-                    anchor_status=anchor_status,
-                    anchor_version=anchor if anchor_status and anchor_status != "gone" else None,
-                    anchor_start=start if anchor_status in ("unchanged", "changed") else None,
-                    anchor_end=end if anchor_status in ("unchanged", "changed") else None,
-                    anchor_checked_at=now if anchor_status else None,
-                    report_count=counts[n],
-                    reader_count=counts[n],
-                    last_reported_at=last,
-                    assignee=rng.choice([*helpers, editor]) if rng.random() < 0.15 else None,
-                    priority=case_priority(counts[n], category, last),
-                    resolved_at=None if status == CaseStatus.OPEN else max(acted, last),
-                    first_action_at=acted,
-                    created_at=created,
-                    updated_at=last,
-                )
-            )
-        Case.objects.bulk_create(cases, batch_size=2000)
-        print(f"cases: {len(cases)} ({time.perf_counter() - started:.1f} s)", flush=True)
+        # What the reports and the site log need of each case (the rows themselves are not kept).
+        cases = []
+        first_case = _next_id(Case)
 
-        reports = []
-        serial = 0
-        # Reports keep the seeded times (auto_now_add would stamp them all "now"): the first
-        # reader's is the case's, the others' fall between it and the case's last report.
-        Report._meta.get_field("created_at").auto_now_add = False
-        for case, count, (created, last) in zip(cases, counts, dates, strict=False):
-            for i in range(count):
-                serial += 1
-                reports.append(
-                    Report(
-                        uid=f"b{serial:011d}",
-                        site=site,
-                        case=case,
-                        article_id=case.article_id,
-                        version_id=case.version_id,
-                        client_report_id=f"bench-{serial:08d}",
-                        url=f"https://bench.example/{case.article_id}",
-                        exact=case.exact,
-                        prefix=case.prefix,
-                        suffix=case.suffix,
-                        start=case.start,
-                        end=case.end,
-                        suggestion=rng.choice(SUGGESTIONS),
-                        category=case.category,
-                        # Some comments name a paragraph: a search for one finds a few dozen cases.
-                        comment=rng.choice(COMMENTS) or (f"See paragraph {rng.randrange(2000)}." if rng.random() < 0.5 else ""),
-                        email=f"reader{serial}@example.net" if rng.random() < 0.3 else "",
-                        language=rng.choice(LANGUAGES),
-                        created_at=created if i == 0 else created + (last - created) * rng.random(),
+        def case_rows():
+            for n in range(args.cases):
+                pk = first_case + n
+                article = article_ids[rng.randrange(args.articles)]
+                text = texts[article - first_article]
+                start = rng.randrange(0, len(text) - 40)
+                end = start + rng.randint(3, 30)
+                created = now - timedelta(seconds=rng.randrange(args.days * 24 * 3600))
+                last = min(now, created + timedelta(seconds=rng.randrange(3 * 24 * 3600))) if counts[n] > 1 else created
+                category = rng.choice(["fact", "typo", "typo", "other", ""])
+                status = rng.choice(statuses)
+                closed = status != CaseStatus.OPEN
+                acted = created + timedelta(seconds=rng.randrange(3 * 24 * 3600)) if closed or rng.random() < 0.3 else None
+                acted = min(acted, now) if acted else None
+                anchor = later_of.get(article)
+                anchor_status = rng.choice([AnchorStatus.UNCHANGED, AnchorStatus.CHANGED, AnchorStatus.GONE]) if anchor else ""
+                exact, prefix, suffix = text[start:end], text[max(0, start - 32) : start], text[end : end + 32]
+                resolved = None if status == CaseStatus.OPEN else max(acted, last)
+                cases.append(
+                    (
+                        pk,
+                        article,
+                        version_of[article],
+                        exact,
+                        prefix,
+                        suffix,
+                        start,
+                        end,
+                        category,
+                        created,
+                        last,
+                        status,
+                        resolved,
                     )
                 )
-            if len(reports) >= 5000:
-                Report.objects.bulk_create(reports, batch_size=2500)
-                reports = []
-        Report.objects.bulk_create(reports, batch_size=2500)
-        Report._meta.get_field("created_at").auto_now_add = True
-        print(f"reports: {serial} ({time.perf_counter() - started:.1f} s)", flush=True)
+                yield (
+                    pk,
+                    {
+                        "site_id": site.pk,
+                        "article_id": article,
+                        "status": status,
+                        "category": category,
+                        "version_id": version_of[article],
+                        "exact": exact,
+                        "prefix": prefix,
+                        "suffix": suffix,
+                        "start": start,
+                        "end": end,
+                        "anchor_status": anchor_status,
+                        "anchor_version_id": anchor if anchor_status and anchor_status != "gone" else None,
+                        "anchor_start": start if anchor_status in ("unchanged", "changed") else None,
+                        "anchor_end": end if anchor_status in ("unchanged", "changed") else None,
+                        "anchor_checked_at": now if anchor_status else None,
+                        "report_count": counts[n],
+                        "reader_count": counts[n],
+                        "last_reported_at": last,
+                        "assignee_id": rng.choice(people) if rng.random() < 0.15 else None,
+                        "priority": case_priority(counts[n], category, last),
+                        "resolved_at": resolved,
+                        "first_action_at": acted,
+                    },
+                    # auto_now_add / auto_now would stamp them all "now": the seeded times instead.
+                    {"created_at": created, "updated_at": last},
+                )
+
+        _load(Case, case_rows(), now)
+        print(f"cases: {len(cases)} ({time.perf_counter() - started:.1f} s)", flush=True)
+
+        first_report = _next_id(Report)
+
+        def report_rows():
+            serial = 0
+            for (pk, article, version, exact, prefix, suffix, start, end, category, created, last, *_), count in zip(
+                cases, counts, strict=True
+            ):
+                for i in range(count):
+                    serial += 1
+                    yield (
+                        first_report + serial - 1,
+                        {
+                            "uid": f"b{serial:011d}",
+                            "site_id": site.pk,
+                            "case_id": pk,
+                            "article_id": article,
+                            "version_id": version,
+                            "client_report_id": f"bench-{serial:08d}",
+                            "url": f"https://bench.example/{article}",
+                            "exact": exact,
+                            "prefix": prefix,
+                            "suffix": suffix,
+                            "start": start,
+                            "end": end,
+                            "suggestion": rng.choice(SUGGESTIONS),
+                            "category": category,
+                            # Some comments name a paragraph: a search for one finds a few dozen cases.
+                            "comment": rng.choice(COMMENTS)
+                            or (f"See paragraph {rng.randrange(2000)}." if rng.random() < 0.5 else ""),
+                            "email": f"reader{serial}@example.net" if rng.random() < 0.3 else "",
+                            "language": rng.choice(LANGUAGES),
+                        },
+                        # The first reader's time is the case's; the others' fall between it and the last report.
+                        {"created_at": created if i == 0 else created + (last - created) * rng.random()},
+                    )
+
+        reports = _load(Report, report_rows(), now)
+        print(f"reports: {reports} ({time.perf_counter() - started:.1f} s)", flush=True)
 
         # The site log: a line for each closed case, as the desk would have written it.
-        lines = []
-        for case in cases:
-            if case.status != CaseStatus.OPEN:
-                line = audit.entry(site, editor, Verb.CASE_STATUS, case=case, before=CaseStatus.OPEN, after=case.status)
-                line.created_at = case.resolved_at
-                lines.append(line)
-        Entry.objects.bulk_create(lines, batch_size=2000)
-        print(f"site log: {len(lines)} lines ({time.perf_counter() - started:.1f} s)", flush=True)
-    _restore_dates(cases, dates)
+        first_line = _next_id(Entry)
+
+        def log_rows():
+            serial = 0
+            for pk, *_, status, resolved in cases:
+                if status != CaseStatus.OPEN:
+                    line = audit.entry(site, editor, Verb.CASE_STATUS, case=pk, before=CaseStatus.OPEN, after=status)
+                    line.created_at = resolved
+                    yield first_line + serial, _values_of(line), {}
+                    serial += 1
+
+        lines = _load(Entry, log_rows(), now)
+        print(f"site log: {lines} lines ({time.perf_counter() - started:.1f} s)", flush=True)
     _analyze()
     print(f"seeded site 'bench' in {time.perf_counter() - started:.1f} s", flush=True)
 
 
-def _restore_dates(cases, dates):
-    """auto_now_add / auto_now overwrite created_at and updated_at on insert: set the seeded ones."""
-    from django.db import connection, transaction
+def _next_id(model):
+    from django.db.models import Max
 
-    from corrigo.reports.models import Case
+    return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
 
-    db_value = connection.ops.adapt_datetimefield_value
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {Case._meta.db_table} SET created_at = %s, updated_at = %s WHERE id = %s",
-            [(db_value(created), db_value(last), c.pk) for c, (created, last) in zip(cases, dates, strict=False)],
-        )
+
+def _values_of(instance):
+    from corrigo.sql import values_of
+
+    return values_of(instance)
+
+
+def _load(model, rows, now, chunk=5000):
+    """Bulk-load `(id, values, seeded)` rows of `model`: COPY on PostgreSQL, executemany on SQLite.
+
+    The columns come from the model (corrigo.sql.columns): what `values` leaves out is filled
+    as the model would; `seeded` overrides the columns the model sets itself (auto_now).
+    The ids are given, so later rows can point at earlier ones without reading anything back.
+    Answers the number of rows.
+    """
+    from itertools import islice
+
+    from django.db import connection, models
+
+    from corrigo.sql import columns
+
+    table = columns(model)
+    names = ["id", *table.fields]
+    position = {name: index for index, name in enumerate(names)}
+    # Only these need the database's form of the value (datetimes on SQLite, JSON everywhere).
+    prepare = [
+        (position[name], field.get_db_prep_save)
+        for name, field in table.fields.items()
+        if isinstance(field, models.DateTimeField | models.JSONField)
+    ]
+    column_list = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in names)
+    written = 0
+
+    def prepared():
+        nonlocal written
+        for pk, values, seeded in rows:
+            row = [pk, *table.row(values, now)]
+            for name, value in seeded.items():
+                row[position[name]] = value
+            for index, prep in prepare:
+                if row[index] is not None:
+                    row[index] = prep(row[index], connection)
+            written += 1
+            yield row
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table.table} ({column_list}) FROM STDIN") as copy:
+                for row in prepared():
+                    copy.write_row(row)
+            # The ids were given: the table's identity sequence must carry on after them.
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT MAX(id) FROM {table.table}))", [table.table])
+        else:
+            sql = f"INSERT INTO {table.table} ({column_list}) VALUES ({', '.join(['%s'] * len(names))})"
+            pending = prepared()
+            while batch := list(islice(pending, chunk)):
+                cursor.executemany(sql, batch)
+    return written
 
 
 def _analyze():

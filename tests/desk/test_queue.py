@@ -139,6 +139,29 @@ def test_counts_per_status(as_user, editor, site):
     assert counts == {"open": 2, "fixed": 1, "not_error": 0, "wont_fix": 0, "spam": 1, "duplicate": 0, "all": 4}
 
 
+def test_counts_stop_at_the_cap_and_say_so(as_user, editor, site, monkeypatch):
+    from corrigo.desk import queue
+
+    monkeypatch.setattr(queue, "COUNT_CAP", 2)
+    cases = [case_about(w) for w in ("Augest", "islanders", "ferry", "council")]
+    actions.resolve(cases[0], "fixed", by=editor)
+    response = as_user(editor).get(reverse("desk:queue"))
+    counts = response.context["page"].counts
+    assert counts == {"open": 3, "fixed": 1, "not_error": 0, "wont_fix": 0, "spam": 0, "duplicate": 0, "all": 3}
+    tabs = response.content.decode()
+    assert 'data-status-tab="open">Open <span class="count">2+</span>' in tabs
+    assert 'data-status-tab="fixed">Fixed <span class="count">1</span>' in tabs
+    assert 'data-status-tab="all">All <span class="count">2+</span>' in tabs
+    # "Select all matching" names no number it did not count.
+    assert response.context["matching"] is None
+
+
+def test_counts_of_a_search_that_matches_nothing_are_zero(as_user, editor, site):
+    case_about("Augest")
+    counts = as_user(editor).get(reverse("desk:queue"), {"q": "no such words"}).context["page"].counts
+    assert counts == {"open": 0, "fixed": 0, "not_error": 0, "wont_fix": 0, "spam": 0, "duplicate": 0, "all": 0}
+
+
 def test_keyset_pages_walk_every_case_once(as_user, editor, site, settings):
     from corrigo.desk import queue
 

@@ -212,3 +212,13 @@ def test_one_site_goes_straight_to_its_log_and_metrics(as_user, editor, site, ot
     page = client.get(reverse("desk:log-pick"))
     assert page.status_code == 200
     assert [s.key for s in page.context["sites"]] == ["courier", "gazette"]
+
+
+def test_on_postgresql_the_log_search_has_trigram_indexes(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram indexes are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'audit_entry' AND indexname LIKE 'log_search_%'")
+        assert sorted(row[0] for row in cursor.fetchall()) == ["log_search_message", "log_search_text"]

@@ -139,10 +139,16 @@ def _queue_context(request, query: QueryDict) -> dict:
         "can_act": bool(editable),
         "outcomes": actions.OUTCOMES,
         "search_cap": queue_rules.SEARCH_IDS_AT_ONCE,
-        "matching": page.counts.get(filters["status"]) if page.counts else None,
+        "matching": _matching(page.counts, filters["status"]),
         "more_than_a_page": bool(page.next_cursor or page.previous_cursor),
         "on_queue": True,
     }
+
+
+def _matching(counts: dict | None, status: str) -> int | None:
+    """How many cases "select all matching" would take, when the queue counted them all."""
+    count = counts.get(status) if counts else None
+    return count if count is not None and count <= queue_rules.COUNT_CAP else None
 
 
 def _article_counts(groups, filters) -> dict[int, int]:

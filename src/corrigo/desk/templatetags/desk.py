@@ -30,6 +30,15 @@ def count_of(counts: dict, key) -> int:
 
 
 @register.filter
+def status_count(counts: dict, key) -> str:
+    """A queue tab's count; one over the cap (the queue counts no further) reads "10,000+"."""
+    from corrigo.desk.queue import COUNT_CAP
+
+    count = counts.get(key, 0)
+    return f"{COUNT_CAP:,}+" if count > COUNT_CAP else str(count)
+
+
+@register.filter
 def status_label(value) -> str:
     """A case status as the desk says it ("not_error" is "Not an error")."""
     from corrigo.reports.models import CaseStatus
