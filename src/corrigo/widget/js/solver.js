@@ -41,12 +41,17 @@ const fetchChallenge = () => fetch(widget.base + 'api/v1/challenge?site=' + enco
   .then((response) => response.json())
 
 let ready = null // the challenge fetched for the next report that needs one
+let readyAt = 0
+const FRESH_MS = 5 * 60 * 1000 // the server's challenges expire after 10 minutes
 
 // When the dialog opens: a challenge, should the report need one. It is solved only then,
 // so a page whose policy allows no worker sees none tried unless the site asks for work.
+// A challenge fetched for an earlier opening and not used yet serves this one too.
 export function prepareSolution () {
-  ready = fetchChallenge()
-  ready.catch(() => {})
+  if (ready && Date.now() - readyAt < FRESH_MS) return
+  const pending = ready = fetchChallenge()
+  readyAt = Date.now()
+  pending.catch(() => { if (ready === pending) ready = null })
 }
 
 // A solution for a report the server asked one of (challenge_required); each is used once.
