@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import connection
 from limits import RateLimitItem, RateLimitItemPerHour, RateLimitItemPerMinute
 from limits.errors import StorageError
-from limits.storage import Storage, storage_from_string
+from limits.storage import RedisStorage, Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 from corrigo.reports import challenges
@@ -124,6 +124,38 @@ def _windows(namespace: str, per_client_minute: int, per_client_hour: int, per_s
     return tuple((name, item) for name, item in items if item.amount > 0)
 
 
+# limits' own incr_expire.lua (RedisStorage.incr), for several keys in one round trip.
+_INCR_MANY_LUA = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+    local amount = tonumber(ARGV[2 * i])
+    local current = redis.call("incrby", key, amount)
+    if tonumber(current) == amount then
+        redis.call("expire", key, ARGV[2 * i - 1])
+    end
+    counts[i] = current
+end
+return counts
+"""
+
+
+@lru_cache(maxsize=4)
+def _incr_many_script(storage: RedisStorage):
+    return storage.get_connection().register_script(_INCR_MANY_LUA)
+
+
+def _redis_incr_many(storage: RedisStorage, expiries: dict[str, int]) -> dict[str, int]:
+    """storage.incr() of each key by 1, its window `expiries[key]` seconds long, in one script call; the new counts."""
+    keys = list(expiries)
+    try:
+        counts = _incr_many_script(storage)(
+            [storage.prefixed_key(key) for key in keys], [v for k in keys for v in (expiries[k], 1)]
+        )
+    except storage.base_exceptions as exc:
+        raise StorageError(exc) from exc
+    return dict(zip(keys, map(int, counts), strict=True))
+
+
 def _items(site: Site, client: str) -> list[tuple[str, RateLimitItem, tuple[str, ...]]]:
     """(name, limit, identifiers) of each limit the site sets, for this client."""
     by_client, by_site = (str(site.pk), "client", client), (str(site.pk), "site")
@@ -169,7 +201,12 @@ class IntakeLimits:
                 counts = {name: now.get(key, 0) + 1 for name, key in self.keys.items()}
             elif self.items:
                 storage = self.limiter.storage
-                counts = {name: storage.incr(self.keys[name], item.get_expiry()) for name, item, _ in self.items}
+                expiries = {self.keys[name]: item.get_expiry() for name, item, _ in self.items}
+                if type(storage) is RedisStorage:  # not a cluster, whose keys may live on other nodes
+                    now = _redis_incr_many(storage, expiries)
+                else:
+                    now = {key: storage.incr(key, expiry) for key, expiry in expiries.items()}
+                counts = {name: now[key] for name, key in self.keys.items()}
         except StorageError as exc:
             # Readers' reports matter more than the limits: without Redis, intake goes on unlimited.
             log.warning("intake limits not counted: %s", exc.storage_error)
