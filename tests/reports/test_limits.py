@@ -164,6 +164,19 @@ def test_database_counters_keep_one_row_per_window(client, site, counters):
     assert LimitCounter.objects.count() == expected
 
 
+@pytest.mark.parametrize("counters", ["redis"], indirect=True)
+def test_redis_windows_expire_after_their_minute_and_hour(client, site, counters, settings):
+    import redis
+
+    for body in passages(2):
+        post(client, body)
+    connection = redis.Redis.from_url(REDIS_URL)
+    windows = {key.decode(): connection.ttl(key) for key in connection.scan_iter(f"*{settings.LIMITS_NAMESPACE}*")}
+    assert sorted(int(connection.get(key)) for key in windows) == [2, 2, 2]  # client minute, client hour, site minute
+    assert sorted(1 if ttl <= 60 else 60 if ttl <= 3600 else 0 for ttl in windows.values()) == [1, 1, 60]
+    assert all(ttl > 0 for ttl in windows.values())
+
+
 @pytest.mark.parametrize(
     "values",
     [{"reports_per_client_minute": -1}, {"reports_per_site_minute": "5"}, {"reports_per_client_minute": 1.5}],

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import connection
 from limits import RateLimitItem, RateLimitItemPerHour, RateLimitItemPerMinute
 from limits.errors import StorageError
-from limits.storage import Storage, storage_from_string
+from limits.storage import RedisStorage, Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 from corrigo.reports import challenges
@@ -113,15 +113,56 @@ def _limiter(redis_url: str) -> FixedWindowRateLimiter:
     return FixedWindowRateLimiter(DatabaseCounters(wrap_exceptions=True))
 
 
+@lru_cache(maxsize=1024)
+def _windows(namespace: str, per_client_minute: int, per_client_hour: int, per_site_minute: int):
+    """(name, limit) of each limit set (not 0), built once per set of numbers rather than per report."""
+    items = [
+        ("client_minute", RateLimitItemPerMinute(per_client_minute, namespace=namespace)),
+        ("client_hour", RateLimitItemPerHour(per_client_hour, namespace=namespace)),
+        ("site_minute", RateLimitItemPerMinute(per_site_minute, namespace=namespace)),
+    ]
+    return tuple((name, item) for name, item in items if item.amount > 0)
+
+
+# limits' own incr_expire.lua (RedisStorage.incr), for several keys in one round trip.
+_INCR_MANY_LUA = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+    local amount = tonumber(ARGV[2 * i])
+    local current = redis.call("incrby", key, amount)
+    if tonumber(current) == amount then
+        redis.call("expire", key, ARGV[2 * i - 1])
+    end
+    counts[i] = current
+end
+return counts
+"""
+
+
+@lru_cache(maxsize=4)
+def _incr_many_script(storage: RedisStorage):
+    return storage.get_connection().register_script(_INCR_MANY_LUA)
+
+
+def _redis_incr_many(storage: RedisStorage, expiries: dict[str, int]) -> dict[str, int]:
+    """storage.incr() of each key by 1, its window `expiries[key]` seconds long, in one script call; the new counts."""
+    keys = list(expiries)
+    try:
+        counts = _incr_many_script(storage)(
+            [storage.prefixed_key(key) for key in keys], [v for k in keys for v in (expiries[k], 1)]
+        )
+    except storage.base_exceptions as exc:
+        raise StorageError(exc) from exc
+    return dict(zip(keys, map(int, counts), strict=True))
+
+
 def _items(site: Site, client: str) -> list[tuple[str, RateLimitItem, tuple[str, ...]]]:
     """(name, limit, identifiers) of each limit the site sets, for this client."""
-    namespace, by_client, by_site = settings.LIMITS_NAMESPACE, (str(site.pk), "client", client), (str(site.pk), "site")
-    items = [
-        ("client_minute", RateLimitItemPerMinute(site.reports_per_client_minute, namespace=namespace), by_client),
-        ("client_hour", RateLimitItemPerHour(site.reports_per_client_hour, namespace=namespace), by_client),
-        ("site_minute", RateLimitItemPerMinute(site.reports_per_site_minute, namespace=namespace), by_site),
-    ]
-    return [item for item in items if item[1].amount > 0]
+    by_client, by_site = (str(site.pk), "client", client), (str(site.pk), "site")
+    windows = _windows(
+        settings.LIMITS_NAMESPACE, site.reports_per_client_minute, site.reports_per_client_hour, site.reports_per_site_minute
+    )
+    return [(name, item, by_site if name == "site_minute" else by_client) for name, item in windows]
 
 
 def _refusal(limiter: FixedWindowRateLimiter, name: str, item: RateLimitItem, identifiers) -> RateLimited:
@@ -144,6 +185,7 @@ class IntakeLimits:
         self.active = bool(client) and settings.INTAKE_LIMITS
         self.limiter = _limiter(settings.REDIS_URL) if self.active else None
         self.items = _items(site, client) if self.active else []
+        self.keys = {name: item.key_for(*identifiers) for name, item, identifiers in self.items}
         self.in_database = self.active and isinstance(self.limiter.storage, DatabaseCounters)
         self.counts_first = bool(self.items) and self.in_database and connection.vendor == "sqlite"
         self.gated = bool(client) and not token_sent and site.challenge != ChallengeMode.OFF
@@ -155,11 +197,16 @@ class IntakeLimits:
         counts: dict[str, int] = {}
         try:
             if self.items and self.in_database:
-                now = self.limiter.storage.get_many([item.key_for(*identifiers) for _, item, identifiers in self.items])
-                counts = {name: now.get(item.key_for(*identifiers), 0) + 1 for name, item, identifiers in self.items}
+                now = self.limiter.storage.get_many(list(self.keys.values()))
+                counts = {name: now.get(key, 0) + 1 for name, key in self.keys.items()}
             elif self.items:
                 storage = self.limiter.storage
-                counts = {name: storage.incr(item.key_for(*ids), item.get_expiry()) for name, item, ids in self.items}
+                expiries = {self.keys[name]: item.get_expiry() for name, item, _ in self.items}
+                if type(storage) is RedisStorage:  # not a cluster, whose keys may live on other nodes
+                    now = _redis_incr_many(storage, expiries)
+                else:
+                    now = {key: storage.incr(key, expiry) for key, expiry in expiries.items()}
+                counts = {name: now[key] for name, key in self.keys.items()}
         except StorageError as exc:
             # Readers' reports matter more than the limits: without Redis, intake goes on unlimited.
             log.warning("intake limits not counted: %s", exc.storage_error)
@@ -176,9 +223,8 @@ class IntakeLimits:
             self._refuse_over(self._count())
 
     def _count(self) -> dict[str, int]:
-        keys = {name: item.key_for(*identifiers) for name, item, identifiers in self.items}
-        counts = self.limiter.storage.incr_many({keys[name]: item.get_expiry() for name, item, _ in self.items})
-        return {name: counts[key] for name, key in keys.items()}
+        counts = self.limiter.storage.incr_many({self.keys[name]: item.get_expiry() for name, item, _ in self.items})
+        return {name: counts[key] for name, key in self.keys.items()}
 
     def _refuse_over(self, counts: dict[str, int]) -> None:
         for name, item, identifiers in self.items:

@@ -182,26 +182,23 @@ def file_under_case(filing: Filing) -> int:
     re-anchored to, in the latest version.
     """
     row = None
+    # On SQLite the client's earlier report on the case is asked in the same statement: its
+    # transactions take turns, so no report can come between. PostgreSQL asks after the row
+    # lock, as a subquery would read as of before a concurrent report of that client committed.
+    joined = bool(filing.client) and connection.vendor == "sqlite"
     if filing.start is not None:
-        row = fetchone(
-            _same_passage_sql(connection.vendor),
-            [
-                filing.article_id,
-                CaseStatus.OPEN,
-                filing.version_id,
-                filing.end,
-                filing.start,
-                filing.version_id,
-                filing.end,
-                filing.start,
-            ],
-        )
+        where = [filing.article_id, CaseStatus.OPEN, filing.version_id, filing.end, filing.start]
+        where += [filing.version_id, filing.end, filing.start]
+        row = fetchone(_same_passage_sql(connection.vendor, joined), [filing.client, *where] if joined else where)
     if row is None:
         case_id = _open_case(filing)
         emit(EventType.CASE_CREATED, site_id=filing.site_id, case_id=case_id)  # in this transaction: the outbox
         return case_id
-    case_id, category, count, readers, anchor_status, anchor_version_id, disputed = row
-    earlier = fetchone(_SAME_CLIENT_SQL, [case_id, filing.client]) if filing.client else None
+    case_id, category, count, readers, anchor_status, anchor_version_id, disputed, *earlier_uid = row
+    if joined:
+        earlier = (earlier_uid[0],) if earlier_uid[0] is not None else None
+    else:
+        earlier = fetchone(_SAME_CLIENT_SQL, [case_id, filing.client]) if filing.client else None
     if earlier and filing.fold:
         raise Folded(earlier[0], case_id)
     if SEVERITY[filing.category] > SEVERITY[category]:
@@ -227,17 +224,19 @@ _SAME_CLIENT_SQL = f"SELECT uid FROM {Report._meta.db_table} WHERE case_id = %s 
 
 
 @lru_cache(maxsize=4)
-def _same_passage_sql(vendor: str) -> str:
+def _same_passage_sql(vendor: str, with_client: bool = False) -> str:
     q = connection.ops.quote_name
     # On PostgreSQL the row lock keeps two concurrent reports from both counting from n to n + 1;
     # SQLite needs none, as its IMMEDIATE transactions already take turns.
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    earlier = f", (SELECT uid FROM {Report._meta.db_table} r WHERE r.case_id = c.id AND r.client_hash = %s LIMIT 1)"
     return (
-        f"SELECT id, category, report_count, reader_count, anchor_status, anchor_version_id, disputed FROM {Case._meta.db_table}"
-        " WHERE article_id = %s AND status = %s"
-        f" AND ((version_id = %s AND {q('start')} < %s AND {q('end')} > %s)"
-        "  OR (anchor_version_id = %s AND anchor_start < %s AND anchor_end > %s))"
-        f" ORDER BY created_at LIMIT 1{lock}"
+        "SELECT c.id, c.category, c.report_count, c.reader_count, c.anchor_status, c.anchor_version_id, c.disputed"
+        f"{earlier if with_client else ''} FROM {Case._meta.db_table} c"
+        " WHERE c.article_id = %s AND c.status = %s"
+        f" AND ((c.version_id = %s AND c.{q('start')} < %s AND c.{q('end')} > %s)"
+        "  OR (c.anchor_version_id = %s AND c.anchor_start < %s AND c.anchor_end > %s))"
+        f" ORDER BY c.created_at LIMIT 1{lock}"
     )
 
 
