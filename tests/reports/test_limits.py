@@ -201,3 +201,16 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def test_expired_database_windows_are_pruned_by_the_hourly_job(db):
+    from corrigo.jobs import queue
+    from corrigo.reports.limits import PRUNE_JOB
+    from tests.notify.conftest import run_worker
+
+    LimitCounter.objects.create(window_key="gone", count=3, expires_at=1.0)  # 1970: long run out
+    LimitCounter.objects.create(window_key="live", count=2, expires_at=4_000_000_000.0)  # 2096
+    assert queue.PERIODIC[PRUNE_JOB].seconds == 3600
+    queue.enqueue(PRUNE_JOB)
+    run_worker()
+    assert list(LimitCounter.objects.values_list("window_key", "count")) == [("live", 2)]

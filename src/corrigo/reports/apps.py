@@ -6,4 +6,4 @@ class ReportsConfig(AppConfig):
     label = "reports"
 
     def ready(self) -> None:
-        from corrigo.reports import privacy  # noqa: F401 (registers the hourly erasure of old addresses)
+        from corrigo.reports import limits, privacy  # noqa: F401 (register the hourly erasure of old addresses and counters)

@@ -23,6 +23,8 @@ from limits.errors import StorageError
 from limits.storage import RedisStorage, Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
+from corrigo.jobs import queue
+from corrigo.jobs.models import Job
 from corrigo.reports import challenges
 from corrigo.reports.models import LimitCounter
 from corrigo.sites.models import ChallengeMode, Site
@@ -90,6 +92,22 @@ class DatabaseCounters(Storage):
 
 _TABLE = LimitCounter._meta.db_table
 _KEY = "window_key"
+
+PRUNE_JOB = "limits.prune_counters"
+
+
+def prune_expired_counters(now: float | None = None) -> int:
+    """Delete the database's limit windows that have run out; how many.
+
+    An expired window is reused only by the same key, and a reader's key holds the day's
+    client hash: without this, the table would keep every reader's windows for ever.
+    """
+    return LimitCounter.objects.filter(expires_at__lt=time.time() if now is None else now).delete()[0]
+
+
+@queue.periodic(PRUNE_JOB, 3600)
+def _prune_job(job: Job) -> None:
+    prune_expired_counters()
 
 
 @lru_cache(maxsize=16)
