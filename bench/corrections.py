@@ -24,6 +24,8 @@ import sys
 import time
 from datetime import timedelta
 
+from requests_timing import QueryCounter, percentile
+
 SITE = "bench-corrections"
 ARTICLES = 2_000
 
@@ -89,20 +91,6 @@ def seed(notices: int) -> None:
     # without them PostgreSQL thinks the site has one notice and sorts all 10,000.
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-
-
-class QueryCounter:
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def main(argv):

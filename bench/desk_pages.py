@@ -22,6 +22,8 @@ import sys
 import time
 from datetime import timedelta
 
+from requests_timing import QueryCounter, percentile
+
 
 def setup():
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
@@ -32,22 +34,6 @@ def setup():
     import django
 
     django.setup()
-
-
-class QueryCounter:
-    """Counts the SQL statements of a request (an execute wrapper: no debug cursor, no logging)."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def main(argv):
