@@ -8,18 +8,36 @@ points (32 of context plus a text-boundary marker).
 * :func:`distances_ending_at` is the reference: Myers' bit-parallel algorithm (Myers
   1999, in Hyyrö's formulation) with the bits over the pattern, one step a text code
   point, about fifteen integer operations each.
-* :class:`Fits` (and :func:`fits_ending_at`) is what re-anchoring runs: the same
-  recurrence turned on its side (the bits over the text, one step a pattern code point)
-  for many windows and two patterns at once, so a search costs 33 steps on one wide
-  integer instead of fifteen operations for every code point of every window. Tests
-  hold it equal to the reference (``tests/anchoring/test_fuzzy.py``).
+* :class:`Fits` (and :func:`fits_ending_at`) is what re-anchoring runs. Compiled
+  (``_native.c``: the reference's loop in C, one 64-bit word a window), or, where the
+  extension was not built, :class:`PythonFits`: the same recurrence turned on its side
+  (the bits over the text, one step a pattern code point) for many windows and two
+  patterns at once, so a search costs 33 steps on one wide integer instead of fifteen
+  operations for every code point of every window.
+
+:func:`occurrences` finds short pieces of a quote's context (its seeds) in the text:
+compiled, in one pass over the text for all of them; in pure Python, ``str.find`` a
+piece at a time. Tests hold every version to the reference and to each other
+(``tests/anchoring/test_fuzzy.py``, ``tests/anchoring/test_native.py``);
+docs/decisions/0040-compiled-matcher.md says why.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from itertools import accumulate
 from operator import or_, sub
+
+try:
+    from corrigo.anchoring import _native
+except ImportError:  # installed without a C compiler: the pure-Python loops answer the same
+    _native = None
+
+#: Set to 1 to run the pure-Python loops even where the extension is built (see :func:`use_native`).
+PURE_ENVIRONMENT = "CORRIGO_PURE_PYTHON_MATCHER"
+#: The native loops take patterns of at most one machine word.
+NATIVE_LONGEST_PATTERN = 64
 
 
 def distances_ending_at(pattern: str, window: str) -> list[int]:
@@ -75,7 +93,75 @@ def fits_ending_at(jobs: Sequence[tuple[str, str, int]]) -> list[list[int]]:
     return Fits(patterns).fits([(index[pattern], window, lead) for pattern, window, lead in jobs])
 
 
-class Fits:
+def find_occurrences(text: str, pieces: Sequence[str], limits: Sequence[int]) -> list[list[int]]:
+    """For each piece, every position where it starts in ``text`` (overlapping ones too),
+    in order; none when it occurs more than its limit times. Pieces must not be empty.
+
+    The pure-Python :func:`occurrences`; the compiled one scans the text once for all.
+    """
+    if len(limits) != len(pieces):
+        raise ValueError("one limit for each piece")
+    out = []
+    for piece, limit in zip(pieces, limits, strict=True):
+        if not piece:
+            raise ValueError("every piece must be a non-empty str")
+        hits: list[int] = []
+        at = text.find(piece)
+        while at >= 0:
+            if len(hits) == limit:
+                hits = []
+                break
+            hits.append(at)
+            at = text.find(piece, at + 1)
+        out.append(hits)
+    return out
+
+
+def _check_patterns(patterns: Sequence[str]) -> None:
+    if not patterns or not all(patterns):
+        raise ValueError("every pattern must have at least one code point")
+
+
+class NativeFits:
+    """:class:`PythonFits`' answers from the compiled loop (patterns of up to 64 code points)."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        _check_patterns(patterns)
+        if max(map(len, patterns)) > NATIVE_LONGEST_PATTERN:
+            raise ValueError(f"patterns must have at most {NATIVE_LONGEST_PATTERN} code points")
+        self.patterns = list(patterns)
+
+    def fits(self, jobs: Sequence[tuple[int, str, int]]) -> list[list[int]]:
+        """For each job ``(pattern number, window, lead)``, as :func:`fits_ending_at` says."""
+        return _native.fits(self.patterns, jobs)
+
+
+def _native_fits(patterns: Sequence[str]) -> NativeFits | PythonFits:
+    _check_patterns(patterns)
+    if max(map(len, patterns)) > NATIVE_LONGEST_PATTERN:
+        return PythonFits(patterns)
+    return NativeFits(patterns)
+
+
+def use_native(enabled: bool) -> bool:
+    """Run the compiled loops (``True``, where built) or the pure-Python ones (``False``).
+
+    Both give the same answers; tests and benchmarks switch to compare them. Returns
+    whether the compiled loops are now in use.
+    """
+    global Fits, occurrences
+    native = enabled and _native is not None
+    Fits = _native_fits if native else PythonFits
+    occurrences = _native.occurrences if native else find_occurrences
+    return native
+
+
+def native_in_use() -> bool:
+    """True when :func:`use_native` chose the compiled loops."""
+    return Fits is _native_fits
+
+
+class PythonFits:
     """The fits of a few fixed patterns (re-anchoring has two: the prefix and the
     reversed suffix) in any number of windows, computed in one pass.
 
@@ -96,8 +182,7 @@ class Fits:
     """
 
     def __init__(self, patterns: Sequence[str]) -> None:
-        if not patterns or not all(patterns):
-            raise ValueError("every pattern must have at least one code point")
+        _check_patterns(patterns)
         self.patterns = list(patterns)
         self.distinct = [set(pattern) for pattern in patterns]
         self.longest = max(map(len, patterns))
@@ -212,3 +297,10 @@ class Fits:
 # Translation tables: a layout's bytes to binary digits.
 _IS = [bytes(49 if value == byte else 48 for value in range(256)) for byte in range(256)]
 _BIT = [bytes(49 if value >> bit & 1 else 48 for value in range(256)) for bit in range(8)]
+
+
+#: How re-anchoring builds its fitter (``Fits(patterns).fits(jobs)``) and finds its seeds
+#: (``occurrences(text, pieces, limits)``): compiled unless not built or turned off.
+Fits = PythonFits
+occurrences = find_occurrences
+use_native(os.environ.get(PURE_ENVIRONMENT, "") != "1")

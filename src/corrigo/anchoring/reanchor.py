@@ -42,7 +42,7 @@ import math
 from dataclasses import dataclass
 from operator import itemgetter
 
-from corrigo.anchoring.fuzzy import Fits
+from corrigo.anchoring import fuzzy
 from corrigo.anchoring.quote import CONTEXT_LENGTH, Reanchored, Status, TextQuote
 
 #: Minimum evidence of an accepted place, as a share of the context available.
@@ -166,7 +166,7 @@ class _Search:
         length = len(self.exact)
         self.max_replacement = 2 * length + REPLACEMENT_SLACK
         self.exact_bonus = min(length / 2, EXACT_BONUS_CAP)
-        self.aligner: Fits | None = None  # made on first use: most quotes never need it
+        self.aligner: fuzzy.NativeFits | fuzzy.PythonFits | None = None  # made on first use: most quotes never need it
         self.prefix_pieces = [prefix[at : at + _PIECE] for at in range(0, len(prefix), _PIECE)]
         self.suffix_pieces = [suffix[at : at + _PIECE] for at in range(0, len(suffix), _PIECE)]
 
@@ -523,18 +523,20 @@ class _Search:
         # on the order of the axis lows (hits with equal ones join the same region).
         hits: list[tuple[int, int, int | None, int | None, int]] = []
         seed_count = 0
-        for offset, piece in _seeds(prefix):
-            found = _find_all(text, piece, _MAX_SEED_HITS)
+        before, after = _seeds(prefix), _seeds(suffix)
+        pieces = [piece for _, piece in before] + [piece for _, piece in after] + [self.exact]
+        limits = [_MAX_SEED_HITS] * (len(pieces) - 1) + [_MAX_EXACT_SEEDS]
+        *seeded, exact_hits = fuzzy.occurrences(text, pieces, limits)
+        for (offset, _), found in zip(before, seeded, strict=False):
             if found:
                 seed_count += 1
                 shift = len(prefix) - offset
                 hits += [(hit + shift - slack, hit + shift + slack, hit + shift, None, seed_count) for hit in found]
-        for offset, piece in _seeds(suffix):
-            found = _find_all(text, piece, _MAX_SEED_HITS)
+        for (offset, _), found in zip(after, seeded[len(before) :], strict=True):
             if found:
                 seed_count += 1
                 hits += [(hit - offset - reach - slack, hit - offset + slack, None, hit - offset, seed_count) for hit in found]
-        for hit in self._exact_seeds():
+        for hit in self._exact_seeds(exact_hits):
             hits.append((hit - 2, hit + 2, hit, None, 0))
             hits.append((hit - 2, hit + 2, None, hit + length, 0))
         if not hits:
@@ -559,10 +561,10 @@ class _Search:
         regions = [self._region(groups[index], votes[index]) for index in chosen]
         return [r for r in regions if r.start_low <= r.start_high], seed_count
 
-    def _exact_seeds(self) -> list[int]:
-        """Where the exact text stands; when it stands too often, the places nearest the old offset."""
+    def _exact_seeds(self, hits: list[int]) -> list[int]:
+        """Where the exact text stands (``hits``: every place, or none when too many);
+        when it stands too often, the places nearest the old offset."""
         text, exact = self.text, self.exact
-        hits = _find_all(text, exact, _MAX_EXACT_SEEDS)
         if hits or self.old_start is None or exact not in text:
             return hits
         low = max(0, self.old_start - _NEAR_OLD_OFFSET)
@@ -608,7 +610,7 @@ class _Search:
         text, prefix, suffix = self.text, self.prefix, self.suffix
         # The suffix is never empty (a short one carries the text-end marker).
         if self.aligner is None:
-            self.aligner = Fits([prefix, suffix[::-1]] if prefix else [suffix[::-1]])
+            self.aligner = fuzzy.Fits([prefix, suffix[::-1]] if prefix else [suffix[::-1]])
         backwards = 1 if prefix else 0  # the suffix's pattern number
         jobs: list[tuple[int, str, int]] = []
         for region in regions:
@@ -751,14 +753,3 @@ def _positions_of_max(fit: list[int], low: int) -> list[int]:
             return out
         out.append(low + index)
 
-
-def _find_all(text: str, piece: str, limit: int) -> list[int]:
-    """Every occurrence of ``piece``, or none when there are more than ``limit``."""
-    hits: list[int] = []
-    at = text.find(piece)
-    while at >= 0:
-        if len(hits) == limit:
-            return []
-        hits.append(at)
-        at = text.find(piece, at + 1)
-    return hits
