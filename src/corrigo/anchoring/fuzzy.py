@@ -8,7 +8,7 @@ points (32 of context plus a text-boundary marker).
 * :func:`distances_ending_at` is the reference: Myers' bit-parallel algorithm (Myers
   1999, in Hyyrö's formulation) with the bits over the pattern, one step a text code
   point, about fifteen integer operations each.
-* :class:`Fits` (and :func:`fits_ending_at`) is what re-anchoring runs. Compiled
+* :func:`make_fits` (and :func:`fits_ending_at`) is what re-anchoring runs. Compiled
   (``_native.c``: the reference's loop in C, one 64-bit word a window), or, where the
   extension was not built, :class:`PythonFits`: the same recurrence turned on its side
   (the bits over the text, one step a pattern code point) for many windows and two
@@ -38,6 +38,8 @@ except ImportError:  # installed without a C compiler: the pure-Python loops ans
 PURE_ENVIRONMENT = "CORRIGO_PURE_PYTHON_MATCHER"
 #: The native loops take patterns of at most one machine word.
 NATIVE_LONGEST_PATTERN = 64
+#: Whether the compiled loops run: where built, unless the environment turns them off.
+_USE = {"native": _native is not None and os.environ.get(PURE_ENVIRONMENT, "") != "1"}
 
 
 def distances_ending_at(pattern: str, window: str) -> list[int]:
@@ -84,13 +86,13 @@ def fits_ending_at(jobs: Sequence[tuple[str, str, int]]) -> list[list[int]]:
     The answer for a job is ``[len(pattern) - d for d in distances_ending_at(pattern,
     window)[lead:]]``: the code points of the pattern matched by the best piece of
     ``window`` ending at ``lead``, ``lead + 1``, … ``len(window)``. Patterns must not
-    be empty. See :class:`Fits`, which this builds for the jobs' patterns.
+    be empty. See :class:`PythonFits`; :func:`make_fits` builds one for the jobs' patterns.
     """
     if not jobs:
         return []
     patterns = list(dict.fromkeys(pattern for pattern, _, _ in jobs))
     index = {pattern: number for number, pattern in enumerate(patterns)}
-    return Fits(patterns).fits([(index[pattern], window, lead) for pattern, window, lead in jobs])
+    return make_fits(patterns).fits([(index[pattern], window, lead) for pattern, window, lead in jobs])
 
 
 def find_occurrences(text: str, pieces: Sequence[str], limits: Sequence[int]) -> list[list[int]]:
@@ -136,11 +138,20 @@ class NativeFits:
         return _native.fits(self.patterns, jobs)
 
 
-def _native_fits(patterns: Sequence[str]) -> NativeFits | PythonFits:
+def make_fits(patterns: Sequence[str]) -> NativeFits | PythonFits:
+    """What re-anchoring fits its context with: compiled where built and in use, and the
+    patterns fit a machine word; else :class:`PythonFits`. The same answers either way."""
     _check_patterns(patterns)
-    if max(map(len, patterns)) > NATIVE_LONGEST_PATTERN:
-        return PythonFits(patterns)
-    return NativeFits(patterns)
+    if _USE["native"] and max(map(len, patterns)) <= NATIVE_LONGEST_PATTERN:
+        return NativeFits(patterns)
+    return PythonFits(patterns)
+
+
+def occurrences(text: str, pieces: Sequence[str], limits: Sequence[int]) -> list[list[int]]:
+    """:func:`find_occurrences`' answer; compiled (one pass for all pieces) where built and in use."""
+    if _USE["native"]:
+        return _native.occurrences(text, pieces, limits)
+    return find_occurrences(text, pieces, limits)
 
 
 def use_native(enabled: bool) -> bool:
@@ -149,16 +160,13 @@ def use_native(enabled: bool) -> bool:
     Both give the same answers; tests and benchmarks switch to compare them. Returns
     whether the compiled loops are now in use.
     """
-    global Fits, occurrences
-    native = enabled and _native is not None
-    Fits = _native_fits if native else PythonFits
-    occurrences = _native.occurrences if native else find_occurrences
-    return native
+    _USE["native"] = enabled and _native is not None
+    return _USE["native"]
 
 
 def native_in_use() -> bool:
     """True when :func:`use_native` chose the compiled loops."""
-    return Fits is _native_fits
+    return _USE["native"]
 
 
 class PythonFits:
@@ -297,10 +305,3 @@ class PythonFits:
 # Translation tables: a layout's bytes to binary digits.
 _IS = [bytes(49 if value == byte else 48 for value in range(256)) for byte in range(256)]
 _BIT = [bytes(49 if value >> bit & 1 else 48 for value in range(256)) for bit in range(8)]
-
-
-#: How re-anchoring builds its fitter (``Fits(patterns).fits(jobs)``) and finds its seeds
-#: (``occurrences(text, pieces, limits)``): compiled unless not built or turned off.
-Fits = PythonFits
-occurrences = find_occurrences
-use_native(os.environ.get(PURE_ENVIRONMENT, "") != "1")

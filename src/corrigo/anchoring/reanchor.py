@@ -29,7 +29,7 @@ is at least :data:`POSITION_RATIO` times as far (:meth:`_Search._told_apart_by_p
 
 Candidate places come from seeds: exact occurrences of ``exact`` and of short pieces
 of the prefix and suffix (``str.find``, so C speed), grouped into regions that are then
-scored exactly (:class:`corrigo.anchoring.fuzzy.Fits`: every region's context fits in
+scored exactly (:func:`corrigo.anchoring.fuzzy.make_fits`: every region's context fits in
 one pass). Two fast paths skip the search when the whole context is found once and no
 rival is possible, and a region whose places provably cannot change the decision is
 not scored (docs/decisions/0010-reanchoring-speed.md); :func:`reanchor_the_long_way`
@@ -434,7 +434,7 @@ class _Search:
         floor, nor come within the needed margin of the best place so far, is skipped;
         since votes only fall from there on, so is every region after it. The context
         fits of every region are computed together beforehand (one pass, see
-        :class:`corrigo.anchoring.fuzzy.Fits`); a skipped region's are unused.
+        :func:`corrigo.anchoring.fuzzy.make_fits`); a skipped region's are unused.
         """
         places: list[_Place] = []
         fits = self._fits(regions)
@@ -610,7 +610,7 @@ class _Search:
         text, prefix, suffix = self.text, self.prefix, self.suffix
         # The suffix is never empty (a short one carries the text-end marker).
         if self.aligner is None:
-            self.aligner = fuzzy.Fits([prefix, suffix[::-1]] if prefix else [suffix[::-1]])
+            self.aligner = fuzzy.make_fits([prefix, suffix[::-1]] if prefix else [suffix[::-1]])
         backwards = 1 if prefix else 0  # the suffix's pattern number
         jobs: list[tuple[int, str, int]] = []
         for region in regions:
@@ -752,4 +752,3 @@ def _positions_of_max(fit: list[int], low: int) -> list[int]:
         except ValueError:
             return out
         out.append(low + index)
-
