@@ -61,6 +61,33 @@ def test_the_compiled_seed_search_finds_what_str_find_finds(search: tuple[str, l
     assert native.occurrences(text, pieces, limits) == find_occurrences(text, pieces, limits)
 
 
+@pytest.mark.parametrize("length", [2, 5, 6, 7, 16, 100, 255, 256, 257, 300])
+def test_the_seed_search_finds_long_pieces_among_short_ones(length: int) -> None:
+    # Pieces of one char, short ones and long ones are searched in separate passes, and
+    # the long ones' jumps are capped at 255: each size must still find every hit.
+    rng = random.Random(length)
+    text = "".join(rng.choices("ab \u0161\ufdd0", k=3000))
+    pieces = [text[at : at + length] for at in rng.sample(range(len(text) - length), 5)]
+    pieces += [text[at : at + size] for at in rng.sample(range(2900), 5) for size in (1, 3, 6)]
+    pieces.append("\U0001f600" + pieces[0])
+    limits = [rng.choice([1, 24, 64, 10_000]) for _ in pieces]
+    assert native.occurrences(text, pieces, limits) == find_occurrences(text, pieces, limits)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(characters, min_size=1, max_size=400), st.lists(st.integers(0, 399), min_size=1, max_size=12), st.data())
+def test_enough_unique_agrees_with_the_pure_python_count(text: str, starts: list[int], data: st.DataObject) -> None:
+    pieces = [text[at % len(text) : at % len(text) + data.draw(st.integers(1, 20))] for at in starts]
+    needed = data.draw(st.integers(0, len(pieces) + 1)) + data.draw(st.sampled_from([0.0, 0.5]))
+    once = sum(len(found) == 1 for found in find_occurrences(text, pieces, [1] * len(pieces)))
+    assert fuzzy.enough_unique(text, pieces, needed) == (once >= needed)
+    was_native = fuzzy.use_native(False)
+    try:
+        assert fuzzy.enough_unique(text, pieces, needed) == (once >= needed)
+    finally:
+        fuzzy.use_native(was_native)
+
+
 def test_the_seed_search_counts_overlapping_hits_and_drops_a_piece_found_too_often() -> None:
     text = "\ufdd0aaaa banana\ufdd1"
     pieces = ["aa", "ana", "a", "\ufdd1", "n", "x"]

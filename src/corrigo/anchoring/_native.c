@@ -13,7 +13,9 @@
 #include <string.h>
 
 #define BUCKETS 256
-#define PAIR_BITS 14 /* a pair of chars, 7 low bits each, in a bitmap of 2 KB */
+#define PAIRS (1 << 14) /* a pair of chars, 7 low bits of each */
+#define MAX_WINDOW 256     /* jumps fit a byte */
+#define SHORT_PIECE 6      /* pieces shorter than this are searched apart, so as not to shorten the jumps */
 
 /* One piece being looked for: its chars, and how many times it was seen. */
 typedef struct {
@@ -49,26 +51,57 @@ record(PyObject *out, Piece *pieces, Py_ssize_t k, Py_ssize_t at)
     return error;
 }
 
-/* One pass over the text for every piece of two or more chars: a position is looked at
- * further only when the pair of chars there starts some piece (the bitmap), then
- * compared with the pieces whose first char has its low byte. Pieces of one char get a
- * pass each. Written once for each width of str data. */
+/* One pass over the text for a group of pieces of at least two chars (Wu and Manber's
+ * multi-pattern search, blocks of two chars): the window is the shortest piece's length,
+ * and a pair of chars ending the window that ends no window-long start of any piece
+ * lets the window jump by up to its length less one. Where it cannot jump, the pieces
+ * whose first char has the low byte found at the window's start are compared in full.
+ * Pieces of one char get a plain pass each. Written once for each width of str data. */
 #define SCAN(NAME, TYPE)                                                                   \
-    static int NAME(const TYPE *s, Py_ssize_t n, Piece *pieces, Py_ssize_t count,          \
-                    const unsigned char *pairs, const Py_ssize_t *head, PyObject *out)     \
+    static int NAME(const TYPE *s, Py_ssize_t n, Piece *pieces, const Py_ssize_t *group,    \
+                    Py_ssize_t members, PyObject *out)                                     \
     {                                                                                      \
-        for (Py_ssize_t k = 0; k < count; k++) {                                           \
-            if (pieces[k].length != 1)                                                     \
-                continue;                                                                  \
-            Py_UCS4 c = pieces[k].chars[0];                                                \
-            for (Py_ssize_t at = 0; at < n && pieces[k].found <= pieces[k].limit; at++)    \
-                if (s[at] == c && record(out, pieces, k, at) < 0)                          \
-                    return -1;                                                             \
+        if (members == 0)                                                                  \
+            return 0;                                                                      \
+        Py_ssize_t window = PY_SSIZE_T_MAX;                                                \
+        for (Py_ssize_t g = 0; g < members; g++)                                           \
+            if (pieces[group[g]].length < window)                                          \
+                window = pieces[group[g]].length;                                          \
+        if (window == 1) {                                                                 \
+            for (Py_ssize_t g = 0; g < members; g++) {                                     \
+                Piece *piece = &pieces[group[g]];                                          \
+                Py_UCS4 c = piece->chars[0];                                               \
+                for (Py_ssize_t at = 0; at < n && piece->found <= piece->limit; at++)      \
+                    if (s[at] == c && record(out, pieces, group[g], at) < 0)               \
+                        return -1;                                                         \
+            }                                                                              \
+            return 0;                                                                      \
         }                                                                                  \
-        for (Py_ssize_t at = 0; at + 1 < n; at++) {                                        \
-            unsigned key = pair_key(s[at], s[at + 1]);                                     \
-            if (!(pairs[key >> 3] & (1u << (key & 7))))                                    \
+        if (window > MAX_WINDOW)                                                           \
+            window = MAX_WINDOW;                                                           \
+        unsigned char shift[PAIRS];                                                        \
+        Py_ssize_t head[BUCKETS];                                                          \
+        memset(shift, (int)(window - 1), sizeof(shift));                                   \
+        for (Py_ssize_t b = 0; b < BUCKETS; b++)                                           \
+            head[b] = -1;                                                                  \
+        for (Py_ssize_t g = members - 1; g >= 0; g--) {                                    \
+            Piece *piece = &pieces[group[g]];                                              \
+            for (Py_ssize_t j = 1; j < window; j++) {                                      \
+                unsigned key = pair_key(piece->chars[j - 1], piece->chars[j]);             \
+                if (shift[key] > window - 1 - j)                                           \
+                    shift[key] = (unsigned char)(window - 1 - j);                          \
+            }                                                                              \
+            Py_ssize_t bucket = piece->chars[0] & (BUCKETS - 1);                           \
+            piece->next = head[bucket];                                                    \
+            head[bucket] = group[g];                                                       \
+        }                                                                                  \
+        for (Py_ssize_t end = window - 1; end < n;) {                                      \
+            unsigned jump = shift[pair_key(s[end - 1], s[end])];                           \
+            if (jump) {                                                                    \
+                end += jump;                                                               \
                 continue;                                                                  \
+            }                                                                              \
+            Py_ssize_t at = end - window + 1;                                              \
             Py_UCS4 c = s[at];                                                             \
             for (Py_ssize_t k = head[c & (BUCKETS - 1)]; k >= 0; k = pieces[k].next) {     \
                 const Piece *piece = &pieces[k];                                           \
@@ -81,6 +114,7 @@ record(PyObject *out, Piece *pieces, Py_ssize_t k, Py_ssize_t at)
                 if (i == piece->length && record(out, pieces, k, at) < 0)                  \
                     return -1;                                                             \
             }                                                                              \
+            end++;                                                                         \
         }                                                                                  \
         return 0;                                                                          \
     }
@@ -109,11 +143,15 @@ occurrences(PyObject *Py_UNUSED(self), PyObject *args)
     Py_ssize_t count = PySequence_Fast_GET_SIZE(items);
     PyObject *out = NULL;
     Piece *pieces = NULL;
-    Py_ssize_t head[BUCKETS];
-    unsigned char pairs[(1 << PAIR_BITS) / 8];
+    Py_ssize_t *groups = NULL; /* piece numbers: one char, then short, then the rest */
 
     if (PySequence_Fast_GET_SIZE(limits) != count) {
         PyErr_SetString(PyExc_ValueError, "one limit for each piece");
+        goto done;
+    }
+    groups = PyMem_Calloc(count ? count : 1, sizeof(Py_ssize_t));
+    if (groups == NULL) {
+        PyErr_NoMemory();
         goto done;
     }
     pieces = PyMem_Calloc(count ? count : 1, sizeof(Piece));
@@ -124,11 +162,8 @@ occurrences(PyObject *Py_UNUSED(self), PyObject *args)
     out = PyList_New(count);
     if (out == NULL)
         goto done;
-    for (Py_ssize_t b = 0; b < BUCKETS; b++)
-        head[b] = -1;
-    memset(pairs, 0, sizeof(pairs));
-    /* Pieces in buckets by their first char's low byte, each bucket in piece order. */
-    for (Py_ssize_t k = count - 1; k >= 0; k--) {
+    Py_ssize_t sizes[3] = {0, 0, 0};
+    for (Py_ssize_t k = 0; k < count; k++) {
         PyObject *item = PySequence_Fast_GET_ITEM(items, k);
         Piece *piece = &pieces[k];
         if (!PyUnicode_Check(item) || PyUnicode_GET_LENGTH(item) == 0) {
@@ -146,27 +181,28 @@ occurrences(PyObject *Py_UNUSED(self), PyObject *args)
         if (hits == NULL)
             goto fail;
         PyList_SET_ITEM(out, k, hits);
-        if (piece->length == 1)
-            continue;
-        unsigned key = pair_key(piece->chars[0], piece->chars[1]);
-        pairs[key >> 3] |= (unsigned char)(1u << (key & 7));
-        Py_ssize_t bucket = piece->chars[0] & (BUCKETS - 1);
-        piece->next = head[bucket];
-        head[bucket] = k;
+        sizes[piece->length == 1 ? 0 : piece->length < SHORT_PIECE ? 1 : 2]++;
+    }
+    Py_ssize_t firsts[3] = {0, sizes[0], sizes[0] + sizes[1]}, filled[3] = {0, 0, 0};
+    for (Py_ssize_t k = 0; k < count; k++) {
+        int kind = pieces[k].length == 1 ? 0 : pieces[k].length < SHORT_PIECE ? 1 : 2;
+        groups[firsts[kind] + filled[kind]++] = k;
     }
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    int failed;
-    switch (PyUnicode_KIND(text)) {
-    case PyUnicode_1BYTE_KIND:
-        failed = scan_1(data, n, pieces, count, pairs, head, out);
-        break;
-    case PyUnicode_2BYTE_KIND:
-        failed = scan_2(data, n, pieces, count, pairs, head, out);
-        break;
-    default:
-        failed = scan_4(data, n, pieces, count, pairs, head, out);
-        break;
+    int failed = 0;
+    for (int g = 0; g < 3 && !failed; g++) {
+        switch (PyUnicode_KIND(text)) {
+        case PyUnicode_1BYTE_KIND:
+            failed = scan_1(data, n, pieces, groups + firsts[g], sizes[g], out);
+            break;
+        case PyUnicode_2BYTE_KIND:
+            failed = scan_2(data, n, pieces, groups + firsts[g], sizes[g], out);
+            break;
+        default:
+            failed = scan_4(data, n, pieces, groups + firsts[g], sizes[g], out);
+            break;
+        }
     }
     if (!failed)
         goto done;
@@ -178,6 +214,7 @@ done:
             PyMem_Free(pieces[k].chars);
         PyMem_Free(pieces);
     }
+    PyMem_Free(groups);
     Py_DECREF(items);
     Py_DECREF(limits);
     return out;

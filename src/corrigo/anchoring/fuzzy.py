@@ -154,6 +154,26 @@ def occurrences(text: str, pieces: Sequence[str], limits: Sequence[int]) -> list
     return find_occurrences(text, pieces, limits)
 
 
+def enough_unique(text: str, pieces: Sequence[str], needed: float) -> bool:
+    """True when at least ``needed`` of the (non-empty) pieces occur exactly once in ``text``.
+
+    Compiled: one pass for all pieces. Pure Python: ``str.find`` a piece at a time,
+    stopping as soon as the answer is known.
+    """
+    if _USE["native"]:
+        return sum(len(found) == 1 for found in _native.occurrences(text, pieces, [1] * len(pieces))) >= needed
+    left = len(pieces)
+    unique = 0
+    for piece in pieces:
+        if unique + left < needed:
+            return False
+        left -= 1
+        first = text.find(piece)
+        if first >= 0 and text.find(piece, first + 1) < 0:
+            unique += 1
+    return unique >= needed
+
+
 def use_native(enabled: bool) -> bool:
     """Run the compiled loops (``True``, where built) or the pure-Python ones (``False``).
 

@@ -403,16 +403,7 @@ class _Search:
         for side in (self.prefix, self.suffix):
             size = max(1, -(-len(side) // parts))
             pieces.extend(side[offset : offset + size] for offset in range(0, len(side), size))
-        left = len(pieces)
-        unique = 0
-        for piece in pieces:
-            if unique + left < needed:
-                return False
-            left -= 1
-            first = text.find(piece)
-            if first >= 0 and text.find(piece, first + 1) < 0:
-                unique += 1
-        return unique >= needed
+        return fuzzy.enough_unique(text, pieces, needed)
 
     # -- the search -------------------------------------------------------------------
 
