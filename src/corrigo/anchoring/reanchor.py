@@ -28,9 +28,11 @@ tell apart are told apart by the old offset when the context agrees and the othe
 is at least :data:`POSITION_RATIO` times as far (:meth:`_Search._told_apart_by_position`).
 
 Candidate places come from seeds: exact occurrences of ``exact`` and of short pieces
-of the prefix and suffix (``str.find``, so C speed), grouped into regions that are then
-scored exactly (:func:`corrigo.anchoring.fuzzy.make_fits`: every region's context fits in
-one pass). Two fast paths skip the search when the whole context is found once and no
+of the prefix and suffix (:func:`corrigo.anchoring.fuzzy.occurrences`: all of them in one
+pass over the text), grouped into regions that are then scored exactly
+(:func:`corrigo.anchoring.fuzzy.make_fits`: every region's context fits at once). Both
+loops are compiled where the extension was built, pure Python otherwise, with the same
+answers (docs/decisions/0040-compiled-matcher.md). Two fast paths skip the search when the whole context is found once and no
 rival is possible, and a region whose places provably cannot change the decision is
 not scored (docs/decisions/0010-reanchoring-speed.md); :func:`reanchor_the_long_way`
 answers without those shortcuts, and the tests hold the two to the same answers.
