@@ -1,10 +1,12 @@
-"""The batched context fit (``fuzzy.Fits``) equals the reference edit distance, always.
+"""The batched context fit (``fuzzy.PythonFits``) equals the reference edit distance, always.
 
 ``distances_ending_at`` is Myers' algorithm one text code point at a time and is kept as
 the reference; ``fits_ending_at`` lays many windows on one integer and fills the table a
 pattern code point at a time. For any patterns, windows and leads they must agree, with
 the characters that stress the byte-splitting of the second: astral code points, lone
 surrogates, NUL (the filler between windows), and code points that share a low byte.
+Here with the compiled loops turned off (``tests/anchoring/test_native.py`` holds those
+to these).
 """
 
 from __future__ import annotations
@@ -13,13 +15,26 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corrigo.anchoring.fuzzy import Fits, distances_ending_at, fits_ending_at
+from corrigo.anchoring import fuzzy
+from corrigo.anchoring.fuzzy import PythonFits, distances_ending_at, fits_ending_at, make_fits
 
 # 'a' and U+0161 and U+2061 share the low byte 0x61; U+0100 and NUL share 0x00.
 ALPHABET = "ab c.\x00\u0100\u0161\u2061\u2019\U0001f600\U00010061\ud800é"
 characters = st.sampled_from(ALPHABET)
 patterns = st.text(characters, min_size=1, max_size=34)
 windows = st.text(characters, max_size=120)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def pure_python():
+    was_native = fuzzy.native_in_use()
+    fuzzy.use_native(False)
+    yield
+    fuzzy.use_native(was_native)
+
+
+def test_the_fits_here_are_the_pure_python_ones() -> None:
+    assert isinstance(make_fits(["abc"]), PythonFits)
 
 
 def reference(pattern: str, window: str, lead: int) -> list[int]:
@@ -61,4 +76,6 @@ def test_a_window_does_not_see_its_neighbour_through_a_short_lead() -> None:
 def test_no_jobs_get_no_answers_and_an_empty_pattern_is_refused() -> None:
     assert fits_ending_at([]) == []
     with pytest.raises(ValueError, match="at least one code point"):
-        Fits(["abc", ""])
+        make_fits(["abc", ""])
+    with pytest.raises(ValueError, match="at least one code point"):
+        PythonFits(["abc", ""])

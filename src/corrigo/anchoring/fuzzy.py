@@ -8,18 +8,38 @@ points (32 of context plus a text-boundary marker).
 * :func:`distances_ending_at` is the reference: Myers' bit-parallel algorithm (Myers
   1999, in Hyyrö's formulation) with the bits over the pattern, one step a text code
   point, about fifteen integer operations each.
-* :class:`Fits` (and :func:`fits_ending_at`) is what re-anchoring runs: the same
-  recurrence turned on its side (the bits over the text, one step a pattern code point)
-  for many windows and two patterns at once, so a search costs 33 steps on one wide
-  integer instead of fifteen operations for every code point of every window. Tests
-  hold it equal to the reference (``tests/anchoring/test_fuzzy.py``).
+* :func:`make_fits` (and :func:`fits_ending_at`) is what re-anchoring runs. Compiled
+  (``_native.c``: the reference's loop in C, one 64-bit word a window), or, where the
+  extension was not built, :class:`PythonFits`: the same recurrence turned on its side
+  (the bits over the text, one step a pattern code point) for many windows and two
+  patterns at once, so a search costs 33 steps on one wide integer instead of fifteen
+  operations for every code point of every window.
+
+:func:`occurrences` finds short pieces of a quote's context (its seeds) in the text:
+compiled, in one pass over the text for all of them; in pure Python, ``str.find`` a
+piece at a time. Tests hold every version to the reference and to each other
+(``tests/anchoring/test_fuzzy.py``, ``tests/anchoring/test_native.py``);
+docs/decisions/0040-compiled-matcher.md says why.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from itertools import accumulate
 from operator import or_, sub
+
+try:
+    from corrigo.anchoring import _native
+except ImportError:  # installed without a C compiler: the pure-Python loops answer the same
+    _native = None
+
+#: Set to 1 to run the pure-Python loops even where the extension is built (see :func:`use_native`).
+PURE_ENVIRONMENT = "CORRIGO_PURE_PYTHON_MATCHER"
+#: The native loops take patterns of at most one machine word.
+NATIVE_LONGEST_PATTERN = 64
+#: Whether the compiled loops run: where built, unless the environment turns them off.
+_USE = {"native": _native is not None and os.environ.get(PURE_ENVIRONMENT, "") != "1"}
 
 
 def distances_ending_at(pattern: str, window: str) -> list[int]:
@@ -66,16 +86,110 @@ def fits_ending_at(jobs: Sequence[tuple[str, str, int]]) -> list[list[int]]:
     The answer for a job is ``[len(pattern) - d for d in distances_ending_at(pattern,
     window)[lead:]]``: the code points of the pattern matched by the best piece of
     ``window`` ending at ``lead``, ``lead + 1``, … ``len(window)``. Patterns must not
-    be empty. See :class:`Fits`, which this builds for the jobs' patterns.
+    be empty. See :class:`PythonFits`; :func:`make_fits` builds one for the jobs' patterns.
     """
     if not jobs:
         return []
     patterns = list(dict.fromkeys(pattern for pattern, _, _ in jobs))
     index = {pattern: number for number, pattern in enumerate(patterns)}
-    return Fits(patterns).fits([(index[pattern], window, lead) for pattern, window, lead in jobs])
+    return make_fits(patterns).fits([(index[pattern], window, lead) for pattern, window, lead in jobs])
 
 
-class Fits:
+def find_occurrences(text: str, pieces: Sequence[str], limits: Sequence[int]) -> list[list[int]]:
+    """For each piece, every position where it starts in ``text`` (overlapping ones too),
+    in order; none when it occurs more than its limit times. Pieces must not be empty.
+
+    The pure-Python :func:`occurrences`; the compiled one scans the text once for all.
+    """
+    if len(limits) != len(pieces):
+        raise ValueError("one limit for each piece")
+    out = []
+    for piece, limit in zip(pieces, limits, strict=True):
+        if not piece:
+            raise ValueError("every piece must be a non-empty str")
+        hits: list[int] = []
+        at = text.find(piece)
+        while at >= 0:
+            if len(hits) == limit:
+                hits = []
+                break
+            hits.append(at)
+            at = text.find(piece, at + 1)
+        out.append(hits)
+    return out
+
+
+def _check_patterns(patterns: Sequence[str]) -> None:
+    if not patterns or not all(patterns):
+        raise ValueError("every pattern must have at least one code point")
+
+
+class NativeFits:
+    """:class:`PythonFits`' answers from the compiled loop (patterns of up to 64 code points)."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        _check_patterns(patterns)
+        if max(map(len, patterns)) > NATIVE_LONGEST_PATTERN:
+            raise ValueError(f"patterns must have at most {NATIVE_LONGEST_PATTERN} code points")
+        self.patterns = list(patterns)
+
+    def fits(self, jobs: Sequence[tuple[int, str, int]]) -> list[list[int]]:
+        """For each job ``(pattern number, window, lead)``, as :func:`fits_ending_at` says."""
+        return _native.fits(self.patterns, jobs)
+
+
+def make_fits(patterns: Sequence[str]) -> NativeFits | PythonFits:
+    """What re-anchoring fits its context with: compiled where built and in use, and the
+    patterns fit a machine word; else :class:`PythonFits`. The same answers either way."""
+    _check_patterns(patterns)
+    if _USE["native"] and max(map(len, patterns)) <= NATIVE_LONGEST_PATTERN:
+        return NativeFits(patterns)
+    return PythonFits(patterns)
+
+
+def occurrences(text: str, pieces: Sequence[str], limits: Sequence[int]) -> list[list[int]]:
+    """:func:`find_occurrences`' answer; compiled (one pass for all pieces) where built and in use."""
+    if _USE["native"]:
+        return _native.occurrences(text, pieces, limits)
+    return find_occurrences(text, pieces, limits)
+
+
+def enough_unique(text: str, pieces: Sequence[str], needed: float) -> bool:
+    """True when at least ``needed`` of the (non-empty) pieces occur exactly once in ``text``.
+
+    Compiled: one pass for all pieces. Pure Python: ``str.find`` a piece at a time,
+    stopping as soon as the answer is known.
+    """
+    if _USE["native"]:
+        return sum(len(found) == 1 for found in _native.occurrences(text, pieces, [1] * len(pieces))) >= needed
+    left = len(pieces)
+    unique = 0
+    for piece in pieces:
+        if unique + left < needed:
+            return False
+        left -= 1
+        first = text.find(piece)
+        if first >= 0 and text.find(piece, first + 1) < 0:
+            unique += 1
+    return unique >= needed
+
+
+def use_native(enabled: bool) -> bool:
+    """Run the compiled loops (``True``, where built) or the pure-Python ones (``False``).
+
+    Both give the same answers; tests and benchmarks switch to compare them. Returns
+    whether the compiled loops are now in use.
+    """
+    _USE["native"] = enabled and _native is not None
+    return _USE["native"]
+
+
+def native_in_use() -> bool:
+    """True when :func:`use_native` chose the compiled loops."""
+    return _USE["native"]
+
+
+class PythonFits:
     """The fits of a few fixed patterns (re-anchoring has two: the prefix and the
     reversed suffix) in any number of windows, computed in one pass.
 
@@ -96,8 +210,7 @@ class Fits:
     """
 
     def __init__(self, patterns: Sequence[str]) -> None:
-        if not patterns or not all(patterns):
-            raise ValueError("every pattern must have at least one code point")
+        _check_patterns(patterns)
         self.patterns = list(patterns)
         self.distinct = [set(pattern) for pattern in patterns]
         self.longest = max(map(len, patterns))

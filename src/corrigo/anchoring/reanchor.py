@@ -28,9 +28,11 @@ tell apart are told apart by the old offset when the context agrees and the othe
 is at least :data:`POSITION_RATIO` times as far (:meth:`_Search._told_apart_by_position`).
 
 Candidate places come from seeds: exact occurrences of ``exact`` and of short pieces
-of the prefix and suffix (``str.find``, so C speed), grouped into regions that are then
-scored exactly (:class:`corrigo.anchoring.fuzzy.Fits`: every region's context fits in
-one pass). Two fast paths skip the search when the whole context is found once and no
+of the prefix and suffix (:func:`corrigo.anchoring.fuzzy.occurrences`: all of them in one
+pass over the text), grouped into regions that are then scored exactly
+(:func:`corrigo.anchoring.fuzzy.make_fits`: every region's context fits at once). Both
+loops are compiled where the extension was built, pure Python otherwise, with the same
+answers (docs/decisions/0040-compiled-matcher.md). Two fast paths skip the search when the whole context is found once and no
 rival is possible, and a region whose places provably cannot change the decision is
 not scored (docs/decisions/0010-reanchoring-speed.md); :func:`reanchor_the_long_way`
 answers without those shortcuts, and the tests hold the two to the same answers.
@@ -42,7 +44,7 @@ import math
 from dataclasses import dataclass
 from operator import itemgetter
 
-from corrigo.anchoring.fuzzy import Fits
+from corrigo.anchoring import fuzzy
 from corrigo.anchoring.quote import CONTEXT_LENGTH, Reanchored, Status, TextQuote
 
 #: Minimum evidence of an accepted place, as a share of the context available.
@@ -166,7 +168,7 @@ class _Search:
         length = len(self.exact)
         self.max_replacement = 2 * length + REPLACEMENT_SLACK
         self.exact_bonus = min(length / 2, EXACT_BONUS_CAP)
-        self.aligner: Fits | None = None  # made on first use: most quotes never need it
+        self.aligner: fuzzy.NativeFits | fuzzy.PythonFits | None = None  # made on first use: most quotes never need it
         self.prefix_pieces = [prefix[at : at + _PIECE] for at in range(0, len(prefix), _PIECE)]
         self.suffix_pieces = [suffix[at : at + _PIECE] for at in range(0, len(suffix), _PIECE)]
 
@@ -403,16 +405,7 @@ class _Search:
         for side in (self.prefix, self.suffix):
             size = max(1, -(-len(side) // parts))
             pieces.extend(side[offset : offset + size] for offset in range(0, len(side), size))
-        left = len(pieces)
-        unique = 0
-        for piece in pieces:
-            if unique + left < needed:
-                return False
-            left -= 1
-            first = text.find(piece)
-            if first >= 0 and text.find(piece, first + 1) < 0:
-                unique += 1
-        return unique >= needed
+        return fuzzy.enough_unique(text, pieces, needed)
 
     # -- the search -------------------------------------------------------------------
 
@@ -434,7 +427,7 @@ class _Search:
         floor, nor come within the needed margin of the best place so far, is skipped;
         since votes only fall from there on, so is every region after it. The context
         fits of every region are computed together beforehand (one pass, see
-        :class:`corrigo.anchoring.fuzzy.Fits`); a skipped region's are unused.
+        :func:`corrigo.anchoring.fuzzy.make_fits`); a skipped region's are unused.
         """
         places: list[_Place] = []
         fits = self._fits(regions)
@@ -523,18 +516,20 @@ class _Search:
         # on the order of the axis lows (hits with equal ones join the same region).
         hits: list[tuple[int, int, int | None, int | None, int]] = []
         seed_count = 0
-        for offset, piece in _seeds(prefix):
-            found = _find_all(text, piece, _MAX_SEED_HITS)
+        before, after = _seeds(prefix), _seeds(suffix)
+        pieces = [piece for _, piece in before] + [piece for _, piece in after] + [self.exact]
+        limits = [_MAX_SEED_HITS] * (len(pieces) - 1) + [_MAX_EXACT_SEEDS]
+        *seeded, exact_hits = fuzzy.occurrences(text, pieces, limits)
+        for (offset, _), found in zip(before, seeded, strict=False):
             if found:
                 seed_count += 1
                 shift = len(prefix) - offset
                 hits += [(hit + shift - slack, hit + shift + slack, hit + shift, None, seed_count) for hit in found]
-        for offset, piece in _seeds(suffix):
-            found = _find_all(text, piece, _MAX_SEED_HITS)
+        for (offset, _), found in zip(after, seeded[len(before) :], strict=True):
             if found:
                 seed_count += 1
                 hits += [(hit - offset - reach - slack, hit - offset + slack, None, hit - offset, seed_count) for hit in found]
-        for hit in self._exact_seeds():
+        for hit in self._exact_seeds(exact_hits):
             hits.append((hit - 2, hit + 2, hit, None, 0))
             hits.append((hit - 2, hit + 2, None, hit + length, 0))
         if not hits:
@@ -559,10 +554,10 @@ class _Search:
         regions = [self._region(groups[index], votes[index]) for index in chosen]
         return [r for r in regions if r.start_low <= r.start_high], seed_count
 
-    def _exact_seeds(self) -> list[int]:
-        """Where the exact text stands; when it stands too often, the places nearest the old offset."""
+    def _exact_seeds(self, hits: list[int]) -> list[int]:
+        """Where the exact text stands (``hits``: every place, or none when too many);
+        when it stands too often, the places nearest the old offset."""
         text, exact = self.text, self.exact
-        hits = _find_all(text, exact, _MAX_EXACT_SEEDS)
         if hits or self.old_start is None or exact not in text:
             return hits
         low = max(0, self.old_start - _NEAR_OLD_OFFSET)
@@ -608,7 +603,7 @@ class _Search:
         text, prefix, suffix = self.text, self.prefix, self.suffix
         # The suffix is never empty (a short one carries the text-end marker).
         if self.aligner is None:
-            self.aligner = Fits([prefix, suffix[::-1]] if prefix else [suffix[::-1]])
+            self.aligner = fuzzy.make_fits([prefix, suffix[::-1]] if prefix else [suffix[::-1]])
         backwards = 1 if prefix else 0  # the suffix's pattern number
         jobs: list[tuple[int, str, int]] = []
         for region in regions:
@@ -750,15 +745,3 @@ def _positions_of_max(fit: list[int], low: int) -> list[int]:
         except ValueError:
             return out
         out.append(low + index)
-
-
-def _find_all(text: str, piece: str, limit: int) -> list[int]:
-    """Every occurrence of ``piece``, or none when there are more than ``limit``."""
-    hits: list[int] = []
-    at = text.find(piece)
-    while at >= 0:
-        if len(hits) == limit:
-            return []
-        hits.append(at)
-        at = text.find(piece, at + 1)
-    return hits
