@@ -32,7 +32,7 @@ BENCH = Path(__file__).resolve().parent
 SHARED_DATA = Path(os.environ.get("CORRIGO_SHARED_DATA", BENCH.parent.parent / "shared" / "data"))
 PAGES = SHARED_DATA / "pages" / "pages.jsonl"
 ORIGIN = "https://bench.example"
-RECEIPTS = (  # for /bench/receipt-only
+RECEIPTS = (  # for /api/bench/receipt-only
     "CREATE TABLE bench_receipt (id INTEGER PRIMARY KEY, site_id INTEGER, client_report_id TEXT, uid TEXT, body TEXT,"
     " UNIQUE (site_id, client_report_id))"
 )
@@ -191,7 +191,7 @@ def main() -> None:
         cpu_intake = server_cpu(server.pid)
         bounds = {
             path: wrk(base, args.seconds, args.connections, BENCH / "intake_wrk.lua", dict(wrk_env, CORRIGO_BENCH_PATH=path))
-            for path in (["/bench/receipt-only", "/bench/validate-only"] if args.bounds else [])
+            for path in (["/api/bench/receipt-only", "/api/bench/validate-only"] if args.bounds else [])
         }
     finally:
         server.terminate()

@@ -2,10 +2,10 @@
 
 `bench/intake.py --bounds` drives them beside the real intake on the same server:
 
-- POST /bench/validate-only: everything intake does before it writes (read the
+- POST /api/bench/validate-only: everything intake does before it writes (read the
   body, validate it, look up the site, check the origin and the cross-field rules,
   which submit_report checks first) and the same 201 answer, but no write at all. Nothing stored: the bound of any design.
-- POST /bench/receipt-only: the same, then one INSERT of the raw body into a
+- POST /api/bench/receipt-only: the same, then one INSERT of the raw body into a
   table of its own, committed (with the site's `synchronous` setting) before the
   answer. The bound of a design that acknowledges a receipt and files it under its
   case later, before paying for the filing.
@@ -63,4 +63,5 @@ def receipt_only(request: HttpRequest) -> HttpResponse:
     return _received(request.headers.get("Origin"))
 
 
-urlpatterns = [path("bench/", bounds.urls), *corrigo_urls]
+# Under /api/, as the real intake is: the same middleware runs (corrigo.middleware skips the session ones there).
+urlpatterns = [path("api/bench/", bounds.urls), *corrigo_urls]

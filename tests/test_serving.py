@@ -224,3 +224,52 @@ def test_a_client_that_trickles_its_headers_is_cut_off(server):
         finally:
             stop.set()
             sender.join()
+
+
+def read_answer(sock: socket.socket, buffered: bytes = b"") -> tuple[int, bytes, bytes]:
+    """One answer from a kept-alive connection: (status, body, what came after it)."""
+    data = buffered
+    while b"\r\n\r\n" not in data:
+        part = sock.recv(65536)
+        assert part, "the server closed a kept-alive connection"
+        data += part
+    head, _, rest = data.partition(b"\r\n\r\n")
+    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+    while len(rest) < length:
+        rest += sock.recv(65536)
+    return int(head.split()[1]), rest[:length], rest[length:]
+
+
+HEALTH = b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+
+
+def test_a_kept_alive_connection_is_answered_request_after_request(server):
+    """The answering thread waits for the next request itself, then hands a quiet connection back."""
+    from corrigo.serving import LINGER_SECONDS
+
+    with socket.create_connection(("127.0.0.1", server), timeout=20) as sock:
+        report = json.dumps(payload(exact="islanders")).encode()
+        sock.sendall(post(report, f"Content-Length: {len(report)}"))
+        status, body, left = read_answer(sock)
+        assert (status, left) == (201, b""), body
+        for _ in range(3):  # back to back: each one taken by the thread that answered the last
+            sock.sendall(HEALTH)
+            assert read_answer(sock) == (200, b'{"ok": true}', b"")
+        threading.Event().wait(LINGER_SECONDS * 3)  # quiet for longer than a thread waits: gunicorn's loop holds it
+        sock.sendall(HEALTH)
+        assert read_answer(sock)[:2] == (200, b'{"ok": true}')
+        sock.sendall(HEALTH + HEALTH)  # pipelined: the second request is read ahead with the first
+        status, body, left = read_answer(sock)
+        assert (status, body) == (200, b'{"ok": true}')
+        assert read_answer(sock, left)[:2] == (200, b'{"ok": true}')
+
+
+def test_the_api_sets_no_session_or_frame_headers_but_the_desk_does(server):
+    status, headers, _ = exchange(server, HEALTH.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"))
+    assert status == 200
+    assert "x-frame-options" not in headers and "set-cookie" not in headers
+    login = b"GET /desk/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    status, headers, _ = exchange(server, login)
+    assert status == 200
+    assert headers["x-frame-options"] == "DENY"
+    assert "csrftoken=" in headers.get("set-cookie", "")

@@ -10,7 +10,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from corrigo import sql
@@ -152,3 +152,19 @@ def test_every_intake_update_moves_updated_at(client, site):
     updates = [match.groups() for statement in statements_of_intake(client) if (match := UPDATE.search(statement))]
     assert {table for table, _ in updates} == {Article._meta.db_table, Case._meta.db_table}
     assert all("updated_at" in assignments for _, assignments in updates)
+
+
+# ---- how statements reach the driver ---------------------------------------------
+
+
+def test_statements_go_past_django_cursors_but_keep_its_errors(site):
+    """Unwatched, a statement goes to the driver; a broken constraint is still Django's IntegrityError."""
+    values = {"site_id": site.pk, "identity": "b" * 64, "url": "https://news.example.org/b"}
+    sql.insert(Article, values, now=WRITTEN_AT)
+    assert not connection.queries_logged and not connection.execute_wrappers
+    with pytest.raises(IntegrityError), transaction.atomic():
+        sql.insert(Article, values, now=WRITTEN_AT)
+    # Watched (the test tools, DEBUG), the same statement goes through Django's cursor and is seen.
+    with CaptureQueriesContext(connection) as seen:
+        assert sql.fetchone(f"SELECT count(*) FROM {Article._meta.db_table} WHERE identity = %s", ["b" * 64]) == (1,)
+    assert len(seen.captured_queries) == 1
