@@ -10,7 +10,8 @@ NPM    ?= npm
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+# The C file too: an editable install builds corrigo.anchoring._native once and never again by itself.
+$(VENV)/.installed: pyproject.toml requirements.lock src/corrigo/anchoring/_native.c | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e .
 	touch $@
 
