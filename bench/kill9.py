@@ -25,10 +25,11 @@ import subprocess
 import sys
 import threading
 import time
+import zlib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from intake import ORIGIN, bench_site, free_port, report_bodies
+from intake import ORIGIN, bench_site, corrigo, free_port, report_bodies
 
 
 class Server:
@@ -71,16 +72,25 @@ class Server:
             os.killpg(self.process.pid, signal.SIGKILL)
 
 
-def send(port: int, body: str) -> int | None:
-    """The status, or None when no answer came (the worker died, the server was down)."""
+def send(port: int, body: str, reader: str) -> tuple[int | None, str]:
+    """The status and the receipt's id, or (None, "") when no answer came (the worker died, the server was down)."""
     try:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
-        connection.request("POST", "/api/v1/reports", body.encode(), {"Content-Type": "text/plain", "Origin": ORIGIN})
-        status = connection.getresponse().status
+        headers = {"Content-Type": "text/plain", "Origin": ORIGIN, "X-Forwarded-For": reader}
+        connection.request("POST", "/api/v1/reports", body.encode(), headers)
+        response = connection.getresponse()
+        answer = response.read()
         connection.close()
-        return status
-    except (OSError, http.client.HTTPException):
-        return None
+        receipt = json.loads(answer).get("id", "") if response.status in (200, 201) else ""
+        return response.status, receipt
+    except (OSError, http.client.HTTPException, ValueError):
+        return None, ""
+
+
+def reader_address(report_id: str) -> str:
+    """Each report from its own reader (bench_site trusts 127.0.0.1 as a proxy), the same one when sent again."""
+    number = zlib.crc32(report_id.encode())
+    return f"198.18.{number // 256 % 256}.{number % 256}"
 
 
 def main() -> None:
@@ -94,12 +104,14 @@ def main() -> None:
         parser.error("5 to 300 seconds, a kill at most every 0.5 s")
 
     data, env = bench_site(args.database_url, prefix="corrigo-kill9-")
+    # Readers' limits stay on (each report comes from its own reader); the site's 600 a minute would stop the run.
+    corrigo(env, "limits", "bench", "--per-site-minute", "0")
     templates = report_bodies(500)
     server = Server(env, free_port(), data / "server.log")
     server.start()
 
     lock, stop = threading.Lock(), threading.Event()
-    acknowledged: set[str] = set()
+    acknowledged: dict[str, str] = {}  # client_report_id -> the receipt's id, which must be stored
     unanswered: dict[str, str] = {}
     counts = {"sent": 0, "no answer": 0, "5xx": 0, "4xx": 0}
 
@@ -116,11 +128,11 @@ def main() -> None:
                 sequence += 1
                 report_id = f"k{number}-{sequence:08d}"
                 body = templates[sequence % len(templates)].replace("__ID__", report_id, 1)
-            status = send(server.port, body)
+            status, receipt = send(server.port, body, reader_address(report_id))
             with lock:
                 counts["sent"] += 1
                 if status in (200, 201):
-                    acknowledged.add(report_id)
+                    acknowledged[report_id] = receipt
                 elif status is None or status >= 500:
                     counts["no answer" if status is None else "5xx"] += 1
                     unanswered[report_id] = body
@@ -160,23 +172,28 @@ def main() -> None:
         # The outbox's last word: everything still unanswered is sent until it is answered.
         for report_id, body in list(unanswered.items()):
             for _ in range(20):
-                if send(server.port, body) in (200, 201):
-                    acknowledged.add(report_id)
+                status, receipt = send(server.port, body, reader_address(report_id))
+                if status in (200, 201):
+                    acknowledged[report_id] = receipt
                     break
                 time.sleep(0.2)
     finally:
         server.stop()
 
     query = "SELECT client_report_id, count(*) FROM reports_report GROUP BY client_report_id"
+    receipts = "SELECT uid FROM reports_report"
     if args.database_url:
         import psycopg
 
         with psycopg.connect(args.database_url) as db:
             stored = dict(db.execute(query).fetchall())
+            uids = {uid for (uid,) in db.execute(receipts).fetchall()}
     else:
         with sqlite3.connect(data / "corrigo.sqlite3") as db:
             stored = dict(db.execute(query).fetchall())
-    lost = acknowledged - set(stored)
+            uids = {uid for (uid,) in db.execute(receipts).fetchall()}
+    # A receipt names the stored report: its own, or an earlier one of the reader's it was folded into.
+    lost = {report_id for report_id, uid in acknowledged.items() if uid not in uids}
     duplicates = sum(count - 1 for count in stored.values())
     print(
         json.dumps(
