@@ -24,3 +24,35 @@ class SavedFilter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MetricsDay(models.Model):
+    """One closed day's metrics figures for a site, rolled up from its cases (desk/rollup.py).
+
+    `figures` holds the day's cohort tallied per category, section and author (counts and
+    sorted duration lists, so medians over many days stay exact) and the reports received
+    that day. A row is only used while nothing logged since `rolled_at` touched the day.
+    """
+
+    site = models.ForeignKey("corrigo_sites.Site", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    rolled_at = models.DateTimeField()
+    figures = models.JSONField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["site", "day"], name="unique_metrics_day")]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.day}"
+
+
+class BylineChange(models.Model):
+    """An article whose section or author changed, and when: written by a database trigger
+    (migration desk/0002), so every writer of articles reaches the metrics' roll-ups."""
+
+    site = models.ForeignKey("corrigo_sites.Site", on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["site", "changed_at"], name="byline_change_site_time")]
