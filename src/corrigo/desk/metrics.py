@@ -10,20 +10,19 @@ periods longer than three months). Reports are those received in the period.
 At most five queries whatever the period (decision 0038): the period's daily roll-ups and
 what touched their days since (desk/rollup.py); the cases of the days no roll-up answers
 for (today, days touched since), tallied live per category, section and author
-(desk/tally.py), and those days' reports; the articles with most fixed cases, counted by
-the database. So a long period reads a row per day, not a row per case.
+(desk/tally.py), and those days' reports; the top articles' titles. So a long period reads a
+row per day, not a row per case.
 """
 
+import heapq
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import connection
-from django.db.models import Count, Q
-
 from corrigo.articles.models import Article
 from corrigo.desk.rollup import usable_days
-from corrigo.desk.tally import DIMENSIONS, Figures, midnight, percentile, reports_on, tally_days
-from corrigo.reports.models import Case, CaseStatus, Category
+from corrigo.desk.tally import Figures, percentile, reports_on, tally_days
+from corrigo.reports.models import CaseStatus, Category
 
 __all__ = ["Figures", "Metrics", "percentile", "period_metrics"]
 
@@ -32,6 +31,7 @@ MAX_DAYS = 731
 DAILY_UP_TO = 92
 TOP = 10
 UNKNOWN = ""
+DIMENSIONS = ("category", "section", "author")
 
 
 @dataclass
@@ -83,7 +83,7 @@ def period_metrics(site, start: date, end: date) -> Metrics:
 
     # Summed per category, section and author over the days: a few dozen groups a day, stored or live.
     summed: dict[str, dict[str, Figures]] = {dimension: {} for dimension in DIMENSIONS}
-    fixed = CaseStatus.FIXED
+    articles, fixed_articles = Counter(), Counter()
     for day in days:
         bucket = buckets[(day - first_day).days // step]
         if day in rolled:
@@ -95,19 +95,23 @@ def period_metrics(site, start: date, end: date) -> Metrics:
                     if group is None:
                         group = groups[key] = Figures("", "")
                     group.add_stored(row)
-            for cases, _, outcomes, *_ in stored["category"].values():
-                bucket.cases += cases
-                bucket.fixed += outcomes.get(fixed, 0)
+            articles.update(stored["articles"])
+            fixed_articles.update(stored["fixed_articles"])
+            bucket.cases += len(stored["articles"])
+            bucket.fixed += len(stored["fixed_articles"])
         elif day in tallied:
-            for dimension, groups in tallied[day].items():
-                for key, figures in groups.items():
-                    group = summed[dimension].get(key)
+            tally = tallied[day]
+            for dimension in DIMENSIONS:
+                groups = summed[dimension]
+                for key, figures in getattr(tally, dimension).items():
+                    group = groups.get(key)
                     if group is None:
-                        group = summed[dimension][key] = Figures("", "")
+                        group = groups[key] = Figures("", "")
                     group.merge(figures)
-            for figures in tallied[day]["category"].values():
-                bucket.cases += figures.cases
-                bucket.fixed += figures.fixed
+            articles.update(tally.articles)
+            fixed_articles.update(tally.fixed_articles)
+            bucket.cases += len(tally.articles)
+            bucket.fixed += len(tally.fixed_articles)
 
     categories = {c.value: Figures(c.value, c.label) for c in Category} | {"": Figures("", "No category")}
     other = categories[""]
@@ -128,7 +132,7 @@ def period_metrics(site, start: date, end: date) -> Metrics:
         by_category=[f for f in categories.values() if f.cases],
         by_section=_largest(sections) if named else [],
         by_author=_largest(authors) if named else [],
-        top_articles=_top_articles(site, midnight(start), midnight(end + timedelta(days=1))),
+        top_articles=_top_articles(articles, fixed_articles),
         buckets=buckets,
         bucket="week" if weekly else "day",
     )
@@ -150,22 +154,8 @@ def _largest(groups: dict[str, Figures]) -> list[Figures]:
     return named[:TOP] + unknown
 
 
-def _top_articles(site, since, until) -> list[TopArticle]:
-    """The TOP articles with most fixed cases in the cohort (then most cases), counted by the database
-    from the case_metrics index, with their titles: one query."""
-    ranked = (
-        Case.objects.filter(site=site, created_at__gte=since, created_at__lt=until)
-        .values("article_id")
-        .annotate(fixed=Count("pk", filter=Q(status=CaseStatus.FIXED)), cases=Count("pk"))
-        .filter(fixed__gt=0)
-        .order_by("-fixed", "-cases", "article_id")[:TOP]
-    )
-    inner, params = ranked.query.sql_with_params()
-    table, q = Article._meta.db_table, connection.ops.quote_name
-    sql = (
-        f"SELECT a.id, a.title, a.url, t.fixed, t.cases FROM ({inner}) t JOIN {table} a ON a.id = t.{q('article_id')}"
-        " ORDER BY t.fixed DESC, t.cases DESC, a.id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [TopArticle(*row) for row in cursor.fetchall()]
+def _top_articles(cases_of: Counter, fixed_of: Counter) -> list[TopArticle]:
+    """The TOP articles with most fixed cases in the cohort (then most cases), with their titles: one query."""
+    ranked = heapq.nsmallest(TOP, ((-fixed, -cases_of[pk], pk) for pk, fixed in fixed_of.items()))
+    found = {a["pk"]: a for a in Article.objects.filter(pk__in=[pk for *_, pk in ranked]).values("pk", "title", "url")}
+    return [TopArticle(pk, found[pk]["title"], found[pk]["url"], -fixed, -cases) for fixed, cases, pk in ranked if pk in found]

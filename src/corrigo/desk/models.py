@@ -56,3 +56,6 @@ class BylineChange(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["site", "changed_at"], name="byline_change_site_time")]
+
+    def __str__(self) -> str:
+        return f"article {self.article_id} at {self.changed_at}"

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from corrigo.audit.models import Entry
 from corrigo.desk.models import BylineChange, MetricsDay
-from corrigo.desk.tally import DIMENSIONS, Epoch, day_ranges, midnight, tally_days
+from corrigo.desk.tally import DayTally, day_edges, day_ranges, midnight, plain_rows, tally_days
 from corrigo.jobs import queue
 from corrigo.reports.models import Case, Report
 from corrigo.sites.models import Site
@@ -53,41 +53,45 @@ def usable_days(site, start: date, end: date) -> dict[date, dict]:
 
 
 def touched_days(site, since: datetime, start: date, end: date) -> set[date]:
-    """The days from `start` to `end` whose figures something changed at or after `since`: one query."""
+    """The days from `start` to `end` whose figures something changed at or after `since`: one query.
+
+    Each part is read by its time index (reports and log lines since `since`, a handful), and
+    the days outside the period are dropped here, so no part walks the period's cases."""
     first, until = midnight(start), midnight(end + timedelta(days=1))
-    cases = {"case__created_at__gte": first, "case__created_at__lt": until}
-    related = {"related_case__created_at__gte": first, "related_case__created_at__lt": until}
     reports = Report.objects.filter(site=site, created_at__gte=since)
     log_lines = Entry.objects.filter(site=site, created_at__gte=since)
     bylines = BylineChange.objects.filter(site=site, changed_at__gte=since).values("article_id")
-    times = (
-        reports.filter(**cases)
-        .values_list("case__created_at")
-        .union(
-            reports.filter(created_at__gte=first, created_at__lt=until).values_list("created_at"),
-            log_lines.filter(**cases).values_list("case__created_at"),
-            log_lines.filter(**related).values_list("related_case__created_at"),
-            Case.objects.filter(site=site, created_at__gte=first, created_at__lt=until, article_id__in=bylines).values_list(
-                "created_at"
-            ),
-        )
+    times = reports.values_list("case__created_at").union(
+        reports.values_list("created_at"),
+        log_lines.filter(case__isnull=False).values_list("case__created_at"),
+        log_lines.filter(related_case__isnull=False).values_list("related_case__created_at"),
+        Case.objects.filter(site=site, created_at__gte=first, created_at__lt=until, article_id__in=bylines).values_list(
+            "created_at"
+        ),
     )
-    return {timezone.localtime(at).date() for (at,) in times}
+    return {timezone.localtime(at).date() for (at,) in times if first <= at < until}
 
 
-def stored(tallied: dict[str, dict], reports: int) -> dict:
+def stored(tallied: DayTally | None, reports: int) -> dict:
     """A day's tally as its MetricsDay row keeps it."""
-    return {"reports": reports} | {
-        dimension: {key: figures.stored() for key, figures in tallied.get(dimension, {}).items()} for dimension in DIMENSIONS
+    if tallied is None:
+        tallied = DayTally()
+    return {
+        "reports": reports,
+        "category": {key: figures.stored() for key, figures in tallied.category.items()},
+        "section": {key: figures.stored() for key, figures in tallied.section.items()},
+        "author": {key: figures.stored() for key, figures in tallied.author.items()},
+        "articles": tallied.articles,
+        "fixed_articles": tallied.fixed_articles,
     }
 
 
 def reports_per_day(site, days: list[date]) -> dict[date, int]:
-    """The reports received on each of the (sorted) days: one query, one integer per report."""
-    edges = [midnight(day).timestamp() for day in days]
+    """The reports received on each of the (sorted) days: one query, one timestamp per report."""
+    edges = day_edges(days)
     counts = dict.fromkeys(days, 0)
-    received = Report.objects.filter(site=site).filter(day_ranges(days)).annotate(at=Epoch("created_at"))
-    for at in received.values_list("at", flat=True).iterator(chunk_size=5000):
+    received = Report.objects.filter(site=site).filter(day_ranges(days)).values_list("created_at").order_by()
+    for (at,) in plain_rows(received):
         counts[days[bisect.bisect_right(edges, at) - 1]] += 1
     return counts
 

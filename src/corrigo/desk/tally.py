@@ -10,7 +10,7 @@ tally of a closed day (desk/rollup.py), so both paths give the same figures by c
 import math
 import operator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import reduce
 
 from django.db import connection
@@ -18,8 +18,6 @@ from django.db.models import Func, IntegerField, Q
 from django.utils import timezone
 
 from corrigo.reports.models import Case, CaseStatus, Report
-
-DIMENSIONS = ("category", "section", "author")
 
 
 class Epoch(Func):
@@ -142,29 +140,63 @@ def day_ranges(days: list[date], column: str = "created_at") -> Q:
     )
 
 
-def tally_days(site, days: list[date]) -> dict[date, dict[str, dict[str, Figures]]]:
-    """Each of the (sorted) days' cohort, tallied per category, section and author: one query.
+@dataclass(slots=True)
+class DayTally:
+    """One day's cohort: figures per category, section and author (keyed by the category's value,
+    the section, the author, "" when not known), and an article id per case and per fixed case
+    (for the articles with most corrections)."""
 
-    Keys are the category's value, the section, the author ("" when not known)."""
+    category: dict[str, Figures] = field(default_factory=dict)
+    section: dict[str, Figures] = field(default_factory=dict)
+    author: dict[str, Figures] = field(default_factory=dict)
+    articles: list[int] = field(default_factory=list)
+    fixed_articles: list[int] = field(default_factory=list)
+
+
+def day_edges(days: list[date]) -> list[datetime]:
+    """Each day's first instant as the database gives timestamps back (naive UTC from SQLite), so
+    rows are put on their day exactly, by comparison, not by rounded seconds."""
+    edges = [midnight(day) for day in days]
+    if connection.features.supports_timezones:
+        return edges
+    return [timezone.make_naive(edge, UTC) for edge in edges]
+
+
+def tally_days(site, days: list[date]) -> dict[date, DayTally]:
+    """Each of the (sorted) days' cohort, tallied: one query. Days without cases are left out."""
     if not days:
         return {}
-    edges = [midnight(day).timestamp() for day in days]
+    # The end of the last day closes the last bucket: every row is before it.
+    edges = day_edges([*days, days[-1] + timedelta(days=1)])
     groups: dict[tuple[int, str, str, str], Figures] = {}
+    tallied = {day: DayTally() for day in days}
     rows = (
         Case.objects.filter(site=site)
         .filter(day_ranges(days))
         .annotate(created=Epoch("created_at"), acted=Epoch("first_action_at"), resolved=Epoch("resolved_at"))
-        .values_list("status", "category", "article__section", "article__author", "report_count", "created", "acted", "resolved")
+        .values_list(
+            "created_at",
+            "status",
+            "category",
+            "article__section",
+            "article__author",
+            "article_id",
+            "report_count",
+            "created",
+            "acted",
+            "resolved",
+        )
         .order_by("created_at")
     )
-    # The loop runs once per case (50,000 in a busy quarter before roll-ups): written out, without
-    # calls. Rows come in first-report order (the index's), so the day only moves on.
+    # The loop runs once per case: written out, without calls. Rows come in first-report order
+    # (the index's), so the day only moves on.
     fixed = CaseStatus.FIXED
-    bucket, next_edge = -1, edges[0]
-    for status, category, section, author, readers, created, acted, resolved in _plain_rows(rows):
-        while created >= next_edge:
+    bucket, next_edge, day = -1, edges[0], None
+    for at, status, category, section, author, article_id, readers, created, acted, resolved in plain_rows(rows):
+        while at >= next_edge:
             bucket += 1
-            next_edge = edges[bucket + 1] if bucket + 1 < len(edges) else math.inf
+            next_edge = edges[bucket + 1]
+            day = tallied[days[bucket]]
         key = (bucket, category, section, author)
         group = groups.get(key)
         if group is None:
@@ -172,20 +204,22 @@ def tally_days(site, days: list[date]) -> dict[date, dict[str, dict[str, Figures
         group.cases += 1
         group.readers += readers
         group.outcomes[status] = group.outcomes.get(status, 0) + 1
+        day.articles.append(article_id)
         if acted is not None:
             group.first_action.append(acted - created)
-        if status == fixed and resolved is not None:
-            group.to_fix.append(resolved - created)
+        if status == fixed:
+            day.fixed_articles.append(article_id)
+            if resolved is not None:
+                group.to_fix.append(resolved - created)
 
-    tallied: dict[date, dict[str, dict[str, Figures]]] = {}
     for (bucket, *keys), group in groups.items():
-        day = tallied.setdefault(days[bucket], {dimension: {} for dimension in DIMENSIONS})
-        for dimension, key in zip(DIMENSIONS, keys, strict=True):
-            into = day[dimension].get(key)
-            if into is None:
-                into = day[dimension][key] = Figures("", "")
-            into.merge(group)
-    return tallied
+        day = tallied[days[bucket]]
+        for into, key in zip((day.category, day.section, day.author), keys, strict=True):
+            figures = into.get(key)
+            if figures is None:
+                figures = into[key] = Figures("", "")
+            figures.merge(group)
+    return {day: tally for day, tally in tallied.items() if tally.articles}
 
 
 def reports_on(site, days: list[date]) -> int:
@@ -195,7 +229,7 @@ def reports_on(site, days: list[date]) -> int:
     return Report.objects.filter(site=site).filter(day_ranges(days)).count()
 
 
-def _plain_rows(rows):
+def plain_rows(rows):
     """The rows of a values_list as the database gives them: no per-value conversion in Python
     (every column here is an integer or a string already)."""
     sql, params = rows.query.sql_with_params()
