@@ -119,8 +119,7 @@ def roll(site: Site, *, rebuild: bool = False) -> int:
             tallies, reports = tally_days(site, chunk), reports_per_day(site, chunk)
             MetricsDay.objects.filter(site=site, day__in=chunk).delete()
             MetricsDay.objects.bulk_create(
-                MetricsDay(site=site, day=day, rolled_at=started, figures=stored(tallies.get(day, {}), reports[day]))
-                for day in chunk
+                MetricsDay(site=site, day=day, rolled_at=started, figures=stored(tallies.get(day), reports[day])) for day in chunk
             )
     # The others were checked for changes just now: nothing touched them, so they hold as of `started`.
     MetricsDay.objects.filter(site=site, rolled_at__lt=started).exclude(day__in=days).update(rolled_at=started)
