@@ -12,7 +12,7 @@ from corrigo.desk.models import BylineChange, MetricsDay
 from corrigo.reports import actions
 from corrigo.reports.models import Case, Report
 from tests.desk.conftest import report
-from tests.desk.test_metrics import SEEDED, at, seeded  # noqa: F401 (the hand-counted cases)
+from tests.desk.test_metrics import SEEDED, at, seeded
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,7 @@ def rolled(site, start, end):
     return summary(period_metrics(site, start, end))
 
 
-def test_rolling_up_covers_every_closed_day_from_the_first_case(seeded):  # noqa: F811
+def test_rolling_up_covers_every_closed_day_from_the_first_case(seeded):
     days = rollup.roll(seeded)
     first = date(2025, 2, 28)  # the first seeded case
     yesterday = timezone.localdate() - timedelta(days=1)
@@ -82,14 +82,14 @@ def test_rolling_up_covers_every_closed_day_from_the_first_case(seeded):  # noqa
 
 
 @pytest.mark.parametrize("period", [WEEK, HALF_YEAR])
-def test_rolled_up_days_give_the_figures_of_every_case(seeded, period):  # noqa: F811
+def test_rolled_up_days_give_the_figures_of_every_case(seeded, period):
     rollup.roll(seeded)
     first = max(period[0], date(2025, 2, 28))  # no roll-up before the first case: those days are counted (none)
     assert set(rollup.usable_days(seeded, *period)) == {first + timedelta(days=n) for n in range((period[1] - first).days + 1)}
     assert rolled(seeded, *period) == live(seeded, *period)
 
 
-def test_the_hand_counted_figures_come_from_the_roll_ups(seeded):  # noqa: F811
+def test_the_hand_counted_figures_come_from_the_roll_ups(seeded):
     rollup.roll(seeded)
     m = period_metrics(seeded, *WEEK)
     assert (m.total.cases, m.total.readers, m.total.fixed, m.total.not_error) == (6, 7, 3, 1)
@@ -172,7 +172,7 @@ def author_changed(editor, word):
         author_changed,
     ],
 )
-def test_a_change_reaches_the_figures_at_once(seeded, editor, change):  # noqa: F811
+def test_a_change_reaches_the_figures_at_once(seeded, editor, change):
     word = "Tuesday" if change in (fix, judge_not_an_error, assign, note, merge, unmerge, undo, another_reader) else "ferry"
     if change is reopen:
         word = "council"
@@ -184,7 +184,7 @@ def test_a_change_reaches_the_figures_at_once(seeded, editor, change):  # noqa: 
     assert after != before
 
 
-def test_a_change_is_rolled_up_by_the_next_roll(seeded, editor):  # noqa: F811
+def test_a_change_is_rolled_up_by_the_next_roll(seeded, editor):
     rollup.roll(seeded)
     assert rollup.roll(seeded) == 0  # nothing touched, nothing new
     fix(editor, "Tuesday")
@@ -193,7 +193,7 @@ def test_a_change_is_rolled_up_by_the_next_roll(seeded, editor):  # noqa: F811
     assert rolled(seeded, *WEEK) == live(seeded, *WEEK)
 
 
-def test_a_byline_change_is_noted_by_the_database(seeded):  # noqa: F811
+def test_a_byline_change_is_noted_by_the_database(seeded):
     article = Article.objects.get(cases__exact="ferry")
     BylineChange.objects.all().delete()
     Article.objects.filter(pk=article.pk).update(title="Unrelated")  # not a byline
@@ -215,7 +215,7 @@ def test_a_case_just_before_midnight_counts_on_its_own_day(site):
     assert MetricsDay.objects.get(site=site, day=date(2025, 3, 2)).figures["reports"] == 1
 
 
-def test_rebuild_rolls_up_every_day_anew(seeded):  # noqa: F811
+def test_rebuild_rolls_up_every_day_anew(seeded):
     rollup.roll(seeded)
     MetricsDay.objects.filter(site=seeded, day=date(2025, 3, 1)).update(figures={})  # damaged
     assert rollup.roll(seeded, rebuild=True) == MetricsDay.objects.filter(site=seeded).count()
@@ -223,7 +223,7 @@ def test_rebuild_rolls_up_every_day_anew(seeded):  # noqa: F811
 
 
 @pytest.mark.parametrize("days", [7, 92, 731])
-def test_at_most_five_queries_whatever_the_period(seeded, django_assert_max_num_queries, days):  # noqa: F811
+def test_at_most_five_queries_whatever_the_period(seeded, django_assert_max_num_queries, days):
     rollup.roll(seeded)
     today = timezone.localdate()
     with django_assert_max_num_queries(5):
@@ -232,7 +232,7 @@ def test_at_most_five_queries_whatever_the_period(seeded, django_assert_max_num_
         period_metrics(seeded, WEEK[1] - timedelta(days=days - 1), WEEK[1])
 
 
-def test_the_cli_rebuilds_a_sites_roll_ups(seeded, capsys):  # noqa: F811
+def test_the_cli_rebuilds_a_sites_roll_ups(seeded, capsys):
     from corrigo.cli import main
 
     main(["metrics", "rebuild", "--site", "courier"])
