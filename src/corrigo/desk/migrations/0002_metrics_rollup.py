@@ -20,11 +20,13 @@ BEGIN
 END
 """
 
+# The statement's time (clock_timestamp, as SQLite's 'now'), not the transaction's start (now()): a
+# transaction that began before a roll-up must still count as a change after it when it writes after it.
 POSTGRESQL_TRIGGER = [
     """
 CREATE FUNCTION desk_byline_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO desk_bylinechange (site_id, article_id, changed_at) VALUES (NEW.site_id, NEW.id, now());
+    INSERT INTO desk_bylinechange (site_id, article_id, changed_at) VALUES (NEW.site_id, NEW.id, clock_timestamp());
     RETURN NULL;
 END
 $$
