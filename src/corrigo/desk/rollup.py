@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from corrigo.audit.models import Entry
 from corrigo.desk.models import BylineChange, MetricsDay
-from corrigo.desk.tally import DayTally, day_edges, day_ranges, midnight, plain_rows, tally_days
+from corrigo.desk.tally import DayTally, Instant, day_edges, day_ranges, midnight, plain_rows, tally_days
 from corrigo.jobs import queue
 from corrigo.reports.models import Case, Report
 from corrigo.sites.models import Site
@@ -90,7 +90,7 @@ def reports_per_day(site, days: list[date]) -> dict[date, int]:
     """The reports received on each of the (sorted) days: one query, one timestamp per report."""
     edges = day_edges(days)
     counts = dict.fromkeys(days, 0)
-    received = Report.objects.filter(site=site).filter(day_ranges(days)).values_list("created_at").order_by()
+    received = Report.objects.filter(site=site).filter(day_ranges(days)).annotate(at=Instant("created_at")).values_list("at")
     for (at,) in plain_rows(received):
         counts[days[bisect.bisect_right(edges, at) - 1]] += 1
     return counts

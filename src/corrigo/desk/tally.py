@@ -36,6 +36,19 @@ class Epoch(Func):
         return self.as_sql(compiler, connection, template="ROUND(EXTRACT(EPOCH FROM %(expressions)s))::bigint")
 
 
+class Instant(Func):
+    """A timestamp in a form that compares exactly and costs Python no parsing: SQLite's stored text
+    (Django writes UTC as 'YYYY-MM-DD HH:MM:SS[.ffffff]'), PostgreSQL's whole seconds since 1970 (floored)."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS TEXT)")
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="FLOOR(EXTRACT(EPOCH FROM %(expressions)s))::bigint")
+
+
 def percentile(values: list[float], fraction: float) -> float | None:
     """The value below which `fraction` of the sorted values lie, interpolated between neighbours."""
     if not values:
@@ -153,13 +166,11 @@ class DayTally:
     fixed_articles: list[int] = field(default_factory=list)
 
 
-def day_edges(days: list[date]) -> list[datetime]:
-    """Each day's first instant as the database gives timestamps back (naive UTC from SQLite), so
-    rows are put on their day exactly, by comparison, not by rounded seconds."""
-    edges = [midnight(day) for day in days]
-    if connection.features.supports_timezones:
-        return edges
-    return [timezone.make_naive(edge, UTC) for edge in edges]
+def day_edges(days: list[date]) -> list:
+    """Each day's first instant as `Instant` gives timestamps, so rows are put on their day exactly."""
+    if connection.vendor == "sqlite":
+        return [str(timezone.make_naive(midnight(day), UTC)) for day in days]
+    return [int(midnight(day).timestamp()) for day in days]
 
 
 def tally_days(site, days: list[date]) -> dict[date, DayTally]:
@@ -173,9 +184,11 @@ def tally_days(site, days: list[date]) -> dict[date, DayTally]:
     rows = (
         Case.objects.filter(site=site)
         .filter(day_ranges(days))
-        .annotate(created=Epoch("created_at"), acted=Epoch("first_action_at"), resolved=Epoch("resolved_at"))
+        .annotate(
+            at=Instant("created_at"), created=Epoch("created_at"), acted=Epoch("first_action_at"), resolved=Epoch("resolved_at")
+        )
         .values_list(
-            "created_at",
+            "at",
             "status",
             "category",
             "article__section",
