@@ -71,10 +71,11 @@ class Metrics:
 def period_metrics(site, start: date, end: date) -> Metrics:
     """The figures for the cases first reported from `start` to `end` (both days included)."""
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
-    rolled = usable_days(site, start, end)
-    live = [day for day in days if day not in rolled]
-    tallied = tally_days(site, live)
-    reports = sum(figures["reports"] for figures in rolled.values()) + reports_on(site, live)
+    stored = usable_days(site, start, end)
+    live = [day for day in days if day not in stored]
+    # The days no roll-up answers for, counted now and put in the roll-ups' form: one path on.
+    stored |= {day: tally.stored(0) for day, tally in tally_days(site, live).items()}
+    reports = sum(figures["reports"] for figures in stored.values()) + reports_on(site, live)
 
     weekly = len(days) > DAILY_UP_TO
     first_day = start - timedelta(days=start.weekday()) if weekly else start
@@ -84,34 +85,19 @@ def period_metrics(site, start: date, end: date) -> Metrics:
     # Summed per category, section and author over the days: a few dozen groups a day, stored or live.
     summed: dict[str, dict[str, Figures]] = {dimension: {} for dimension in DIMENSIONS}
     articles, fixed_articles = Counter(), Counter()
-    for day in days:
+    for day, figures in stored.items():
+        for dimension in DIMENSIONS:
+            groups = summed[dimension]
+            for key, row in figures[dimension].items():
+                group = groups.get(key)
+                if group is None:
+                    group = groups[key] = Figures("", "")
+                group.add_stored(row)
+        articles.update(figures["articles"])
+        fixed_articles.update(figures["fixed_articles"])
         bucket = buckets[(day - first_day).days // step]
-        if day in rolled:
-            stored = rolled[day]
-            for dimension in DIMENSIONS:
-                groups = summed[dimension]
-                for key, row in stored[dimension].items():
-                    group = groups.get(key)
-                    if group is None:
-                        group = groups[key] = Figures("", "")
-                    group.add_stored(row)
-            articles.update(stored["articles"])
-            fixed_articles.update(stored["fixed_articles"])
-            bucket.cases += len(stored["articles"])
-            bucket.fixed += len(stored["fixed_articles"])
-        elif day in tallied:
-            tally = tallied[day]
-            for dimension in DIMENSIONS:
-                groups = summed[dimension]
-                for key, figures in getattr(tally, dimension).items():
-                    group = groups.get(key)
-                    if group is None:
-                        group = groups[key] = Figures("", "")
-                    group.merge(figures)
-            articles.update(tally.articles)
-            fixed_articles.update(tally.fixed_articles)
-            bucket.cases += len(tally.articles)
-            bucket.fixed += len(tally.fixed_articles)
+        bucket.cases += len(figures["articles"])
+        bucket.fixed += len(figures["fixed_articles"])
 
     categories = {c.value: Figures(c.value, c.label) for c in Category} | {"": Figures("", "No category")}
     other = categories[""]

@@ -72,20 +72,6 @@ def touched_days(site, since: datetime, start: date, end: date) -> set[date]:
     return {timezone.localtime(at).date() for (at,) in times if first <= at < until}
 
 
-def stored(tallied: DayTally | None, reports: int) -> dict:
-    """A day's tally as its MetricsDay row keeps it."""
-    if tallied is None:
-        tallied = DayTally()
-    return {
-        "reports": reports,
-        "category": {key: figures.stored() for key, figures in tallied.category.items()},
-        "section": {key: figures.stored() for key, figures in tallied.section.items()},
-        "author": {key: figures.stored() for key, figures in tallied.author.items()},
-        "articles": tallied.articles,
-        "fixed_articles": tallied.fixed_articles,
-    }
-
-
 def reports_per_day(site, days: list[date]) -> dict[date, int]:
     """The reports received on each of the (sorted) days: one query, one timestamp per report."""
     edges = day_edges(days)
@@ -119,7 +105,8 @@ def roll(site: Site, *, rebuild: bool = False) -> int:
             tallies, reports = tally_days(site, chunk), reports_per_day(site, chunk)
             MetricsDay.objects.filter(site=site, day__in=chunk).delete()
             MetricsDay.objects.bulk_create(
-                MetricsDay(site=site, day=day, rolled_at=started, figures=stored(tallies.get(day), reports[day])) for day in chunk
+                MetricsDay(site=site, day=day, rolled_at=started, figures=tallies.get(day, DayTally()).stored(reports[day]))
+                for day in chunk
             )
     # The others were checked for changes just now: nothing touched them, so they hold as of `started`.
     MetricsDay.objects.filter(site=site, rolled_at__lt=started).exclude(day__in=days).update(rolled_at=started)

@@ -165,6 +165,17 @@ class DayTally:
     articles: list[int] = field(default_factory=list)
     fixed_articles: list[int] = field(default_factory=list)
 
+    def stored(self, reports: int) -> dict:
+        """The day as its roll-up keeps it (a MetricsDay's figures), with the reports received that day."""
+        return {
+            "reports": reports,
+            "category": {key: figures.stored() for key, figures in self.category.items()},
+            "section": {key: figures.stored() for key, figures in self.section.items()},
+            "author": {key: figures.stored() for key, figures in self.author.items()},
+            "articles": self.articles,
+            "fixed_articles": self.fixed_articles,
+        }
+
 
 def day_edges(days: list[date]) -> list:
     """Each day's first instant as `Instant` gives timestamps, so rows are put on their day exactly."""
