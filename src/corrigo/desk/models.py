@@ -29,7 +29,7 @@ class SavedFilter(models.Model):
 class MetricsDay(models.Model):
     """One closed day's metrics figures for a site, rolled up from its cases (desk/rollup.py).
 
-    `figures` holds the day's cohort tallied per category, section and author (counts and
+    `figures` holds, as JSON text, the day's cohort tallied per category, section and author (counts and
     sorted duration lists, so medians over many days stay exact) and the reports received
     that day. A row is only used while nothing logged since `rolled_at` touched the day.
     """
@@ -37,7 +37,9 @@ class MetricsDay(models.Model):
     site = models.ForeignKey("corrigo_sites.Site", on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     rolled_at = models.DateTimeField()
-    figures = models.JSONField()
+    # JSON as text, not jsonb: PostgreSQL hands text back without converting it, and stores it
+    # uncompressed (migration desk/0002), which long periods read a row a day of.
+    figures = models.TextField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["site", "day"], name="unique_metrics_day")]

@@ -16,6 +16,7 @@ The worker re-rolls touched days and rolls newly closed ones every few minutes
 """
 
 import bisect
+import json
 import logging
 from datetime import date, datetime, timedelta
 
@@ -49,7 +50,7 @@ def usable_days(site, start: date, end: date) -> dict[date, dict]:
     if not rows:
         return {}
     touched = touched_days(site, min(rolled_at for _, rolled_at, _ in rows) - MARGIN, start, end)
-    return {day: figures for day, _, figures in rows if day not in touched}
+    return {day: json.loads(figures) for day, _, figures in rows if day not in touched}
 
 
 def touched_days(site, since: datetime, start: date, end: date) -> set[date]:
@@ -105,7 +106,12 @@ def roll(site: Site, *, rebuild: bool = False) -> int:
             tallies, reports = tally_days(site, chunk), reports_per_day(site, chunk)
             MetricsDay.objects.filter(site=site, day__in=chunk).delete()
             MetricsDay.objects.bulk_create(
-                MetricsDay(site=site, day=day, rolled_at=started, figures=tallies.get(day, DayTally()).stored(reports[day]))
+                MetricsDay(
+                    site=site,
+                    day=day,
+                    rolled_at=started,
+                    figures=json.dumps(tallies.get(day, DayTally()).stored(reports[day]), separators=(",", ":")),
+                )
                 for day in chunk
             )
     # The others were checked for changes just now: nothing touched them, so they hold as of `started`.

@@ -41,6 +41,8 @@ EXECUTE FUNCTION desk_byline_change()
 
 def create_trigger(apps, schema_editor):
     vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":  # read whole, a row a day: not worth compressing
+        schema_editor.execute("ALTER TABLE desk_metricsday ALTER COLUMN figures SET STORAGE EXTERNAL")
     for statement in [SQLITE_TRIGGER] if vendor == "sqlite" else POSTGRESQL_TRIGGER if vendor == "postgresql" else []:
         schema_editor.execute(statement)
 
@@ -95,7 +97,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('day', models.DateField()),
                 ('rolled_at', models.DateTimeField()),
-                ('figures', models.JSONField()),
+                ('figures', models.TextField()),
                 ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='corrigo_sites.site')),
             ],
             options={
