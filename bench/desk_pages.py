@@ -74,6 +74,8 @@ def main(argv):
     week_ago = (timezone.now() - timedelta(days=7)).date().isoformat()
     today = timezone.localdate()
     quarter_ago = (today - timedelta(days=89)).isoformat()
+    year_ago = (today - timedelta(days=364)).isoformat()
+    two_years_ago = (today - timedelta(days=730)).isoformat()
     kinds = {
         "queue, open, page 1": lambda: ("/desk/", {}),
         "queue, open, page 21 (keyset)": lambda: ("/desk/", {"after": deep}),
@@ -94,6 +96,8 @@ def main(argv):
         "site log, cases, page 5": lambda: ("/desk/sites/bench/log/", {"kind": "case", "after": log_deep}),
         "metrics, last 30 days": lambda: ("/desk/sites/bench/metrics/", {}),
         "metrics, last 90 days": lambda: ("/desk/sites/bench/metrics/", {"day_from": quarter_ago}),
+        "metrics, last 365 days": lambda: ("/desk/sites/bench/metrics/", {"day_from": year_ago}),
+        "metrics, last 731 days": lambda: ("/desk/sites/bench/metrics/", {"day_from": two_years_ago}),
     }
     vendor = connection.vendor
     if vendor == "postgresql":

@@ -4,6 +4,7 @@ import argparse
 import getpass
 import os
 import sys
+import time
 
 DEMO_USER = "editor"
 DEMO_PASSWORD = "corrigo-demo"
@@ -474,6 +475,18 @@ def _stop(process) -> None:
         process.kill()
 
 
+def cmd_metrics(args: argparse.Namespace) -> None:
+    _setup()
+    from corrigo.desk.rollup import roll
+    from corrigo.sites.models import Site
+
+    sites = [_site(args.site)] if args.site else list(Site.objects.order_by("key"))
+    for site in sites:
+        started = time.monotonic()
+        days = roll(site, rebuild=args.action == "rebuild")
+        print(f"Site {site.key!r}: {days} days rolled up in {time.monotonic() - started:.1f} s.")
+
+
 def cmd_worker(args: argparse.Namespace) -> None:
     _setup()
     import threading
@@ -654,6 +667,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--challenge", choices=["off", "auto", "always"], help="when readers must solve a proof-of-work challenge"
     )
     limits.set_defaults(func=cmd_limits)
+
+    metrics = commands.add_parser(
+        "metrics", help="roll up the metrics' closed days: the touched and new ones (roll), or all anew (rebuild)"
+    )
+    metrics.add_argument("action", choices=["roll", "rebuild"])
+    metrics.add_argument("--site", help="one site's key (default: every site)")
+    metrics.set_defaults(func=cmd_metrics)
 
     user = commands.add_parser("createuser", help="add a desk user with a role on a site")
     user.add_argument("name")

@@ -91,6 +91,8 @@ class Entry(models.Model):
         indexes = [
             models.Index(fields=["site", "-id"], name="audit_site_newest"),
             models.Index(fields=["case", "id"], name="audit_case_timeline"),
+            # What changed since a time: the metrics' roll-ups ask which days a case action touched.
+            models.Index(fields=["site", "created_at"], name="audit_site_created"),
         ]
 
     def __str__(self) -> str:

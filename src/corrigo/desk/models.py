@@ -24,3 +24,40 @@ class SavedFilter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MetricsDay(models.Model):
+    """One closed day's metrics figures for a site, rolled up from its cases (desk/rollup.py).
+
+    `figures` holds, as JSON text, the day's cohort tallied per category, section and author (counts and
+    sorted duration lists, so medians over many days stay exact) and the reports received
+    that day. A row is only used while nothing logged since `rolled_at` touched the day.
+    """
+
+    site = models.ForeignKey("corrigo_sites.Site", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    rolled_at = models.DateTimeField()
+    # JSON as text, not jsonb: PostgreSQL hands text back without converting it, and stores it
+    # uncompressed (migration desk/0002), which long periods read a row a day of.
+    figures = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["site", "day"], name="unique_metrics_day")]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.day}"
+
+
+class BylineChange(models.Model):
+    """An article whose section or author changed, and when: written by a database trigger
+    (migration desk/0002), so every writer of articles reaches the metrics' roll-ups."""
+
+    site = models.ForeignKey("corrigo_sites.Site", on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["site", "changed_at"], name="byline_change_site_time")]
+
+    def __str__(self) -> str:
+        return f"article {self.article_id} at {self.changed_at}"

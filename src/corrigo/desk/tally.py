@@ -1,0 +1,263 @@
+"""Cases tallied into metrics figures, day by day: the one pass the metrics page and its roll-ups share.
+
+A day's tally is its cohort (the cases first reported that day) counted per category, per
+section and per author, with the durations kept as lists, so any number of days adds up to
+exact medians. The metrics page tallies the days it cannot read from a roll-up (today, and
+days something touched since their roll-up) with `tally_days`; the roll-ups store the same
+tally of a closed day (desk/rollup.py), so both paths give the same figures by construction.
+"""
+
+import math
+import operator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import reduce
+
+from django.db import connection
+from django.db.models import Func, IntegerField, Q
+from django.utils import timezone
+
+from corrigo.reports.models import Case, CaseStatus, Report
+
+
+class Epoch(Func):
+    """A timestamp as whole seconds since 1970, computed by the database (NULL stays NULL)."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Django stores UTC timestamps in SQLite; julianday() reads them without a Python function.
+        # Rounded, not truncated: the day fraction's float error would otherwise lose a second.
+        return self.as_sql(
+            compiler, connection, template="CAST(ROUND((julianday(%(expressions)s) - 2440587.5) * 86400) AS INTEGER)"
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="ROUND(EXTRACT(EPOCH FROM %(expressions)s))::bigint")
+
+
+class Instant(Func):
+    """A timestamp in a form that compares exactly and costs Python no parsing: SQLite's stored text
+    (Django writes UTC as 'YYYY-MM-DD HH:MM:SS[.ffffff]'), PostgreSQL's whole seconds since 1970 (floored)."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS TEXT)")
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="FLOOR(EXTRACT(EPOCH FROM %(expressions)s))::bigint")
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """The value below which `fraction` of the sorted values lie, interpolated between neighbours."""
+    if not values:
+        return None
+    position = (len(values) - 1) * fraction
+    low, high = math.floor(position), math.ceil(position)
+    return values[low] + (values[high] - values[low]) * (position - low)
+
+
+@dataclass(slots=True)
+class Figures:
+    """The figures of one group of cases (all of them, one category, one section…)."""
+
+    name: str
+    label: str
+    cases: int = 0
+    readers: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+    first_action: list[int] = field(default_factory=list)  # seconds, per case acted on
+    to_fix: list[int] = field(default_factory=list)  # seconds, per fixed case
+    _sorted: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def merge(self, other: "Figures") -> None:
+        self.cases += other.cases
+        self.readers += other.readers
+        for status, count in other.outcomes.items():
+            self.outcomes[status] = self.outcomes.get(status, 0) + count
+        self.first_action += other.first_action
+        self.to_fix += other.to_fix
+
+    def stored(self) -> list:
+        """The figures as a roll-up keeps them (JSON): counts, and each duration list sorted."""
+        return [self.cases, self.readers, self.outcomes, sorted(self.first_action), sorted(self.to_fix)]
+
+    def add_stored(self, row: list) -> None:
+        cases, readers, outcomes, first_action, to_fix = row
+        self.cases += cases
+        self.readers += readers
+        for status, count in outcomes.items():
+            self.outcomes[status] = self.outcomes.get(status, 0) + count
+        self.first_action += first_action
+        self.to_fix += to_fix
+
+    @property
+    def fixed(self) -> int:
+        return self.outcomes.get(CaseStatus.FIXED, 0)
+
+    @property
+    def not_error(self) -> int:
+        return self.outcomes.get(CaseStatus.NOT_ERROR, 0)
+
+    @property
+    def open(self) -> int:
+        return self.outcomes.get(CaseStatus.OPEN, 0)
+
+    @property
+    def real_error_share(self) -> float | None:
+        judged = self.fixed + self.not_error
+        return self.fixed / judged if judged else None
+
+    def hours(self, which: str, fraction: float) -> float | None:
+        # Sorted once per list: the page asks each group for four figures. The list is the
+        # days' sorted runs one after the other, which sorting merges quickly.
+        ordered = self._sorted.get(which)
+        if ordered is None:
+            ordered = self._sorted[which] = sorted(getattr(self, which))
+        found = percentile(ordered, fraction)
+        return None if found is None else found / 3600
+
+    @property
+    def median_first_action_h(self):
+        return self.hours("first_action", 0.5)
+
+    @property
+    def p90_first_action_h(self):
+        return self.hours("first_action", 0.9)
+
+    @property
+    def median_fix_h(self):
+        return self.hours("to_fix", 0.5)
+
+    @property
+    def p90_fix_h(self):
+        return self.hours("to_fix", 0.9)
+
+
+def midnight(day: date, zone=None) -> datetime:
+    return datetime.combine(day, time.min, zone or timezone.get_current_timezone())
+
+
+def day_ranges(days: list[date], column: str = "created_at") -> Q:
+    """Rows whose `column` falls on one of the (sorted, at least one) days: a range per run of consecutive days."""
+    runs = [[days[0], days[0]]]
+    for day in days[1:]:
+        if day == runs[-1][1] + timedelta(days=1):
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    return reduce(
+        operator.or_,
+        (Q(**{f"{column}__gte": midnight(first), f"{column}__lt": midnight(last + timedelta(days=1))}) for first, last in runs),
+    )
+
+
+@dataclass(slots=True)
+class DayTally:
+    """One day's cohort: figures per category, section and author (keyed by the category's value,
+    the section, the author, "" when not known), and an article id per case and per fixed case
+    (for the articles with most corrections)."""
+
+    category: dict[str, Figures] = field(default_factory=dict)
+    section: dict[str, Figures] = field(default_factory=dict)
+    author: dict[str, Figures] = field(default_factory=dict)
+    articles: list[int] = field(default_factory=list)
+    fixed_articles: list[int] = field(default_factory=list)
+
+    def stored(self, reports: int) -> dict:
+        """The day as its roll-up keeps it (a MetricsDay's figures), with the reports received that day."""
+        return {
+            "reports": reports,
+            "category": {key: figures.stored() for key, figures in self.category.items()},
+            "section": {key: figures.stored() for key, figures in self.section.items()},
+            "author": {key: figures.stored() for key, figures in self.author.items()},
+            "articles": self.articles,
+            "fixed_articles": self.fixed_articles,
+        }
+
+
+def day_edges(days: list[date]) -> list:
+    """Each day's first instant as `Instant` gives timestamps, so rows are put on their day exactly."""
+    if connection.vendor == "sqlite":
+        return [str(timezone.make_naive(midnight(day), UTC)) for day in days]
+    return [int(midnight(day).timestamp()) for day in days]
+
+
+def tally_days(site, days: list[date]) -> dict[date, DayTally]:
+    """Each of the (sorted) days' cohort, tallied: one query. Days without cases are left out."""
+    if not days:
+        return {}
+    # The end of the last day closes the last bucket: every row is before it.
+    edges = day_edges([*days, days[-1] + timedelta(days=1)])
+    groups: dict[tuple[int, str, str, str], Figures] = {}
+    tallied = {day: DayTally() for day in days}
+    rows = (
+        Case.objects.filter(site=site)
+        .filter(day_ranges(days))
+        .annotate(
+            at=Instant("created_at"), created=Epoch("created_at"), acted=Epoch("first_action_at"), resolved=Epoch("resolved_at")
+        )
+        .values_list(
+            "at",
+            "status",
+            "category",
+            "article__section",
+            "article__author",
+            "article_id",
+            "report_count",
+            "created",
+            "acted",
+            "resolved",
+        )
+        .order_by("created_at")
+    )
+    # The loop runs once per case: written out, without calls. Rows come in first-report order
+    # (the index's), so the day only moves on.
+    fixed = CaseStatus.FIXED
+    bucket, next_edge, day = -1, edges[0], None
+    for at, status, category, section, author, article_id, readers, created, acted, resolved in plain_rows(rows):
+        while at >= next_edge:
+            bucket += 1
+            next_edge = edges[bucket + 1]
+            day = tallied[days[bucket]]
+        key = (bucket, category, section, author)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = Figures("", "")
+        group.cases += 1
+        group.readers += readers
+        group.outcomes[status] = group.outcomes.get(status, 0) + 1
+        day.articles.append(article_id)
+        if acted is not None:
+            group.first_action.append(acted - created)
+        if status == fixed:
+            day.fixed_articles.append(article_id)
+            if resolved is not None:
+                group.to_fix.append(resolved - created)
+
+    for (bucket, *keys), group in groups.items():
+        day = tallied[days[bucket]]
+        for into, key in zip((day.category, day.section, day.author), keys, strict=True):
+            figures = into.get(key)
+            if figures is None:
+                figures = into[key] = Figures("", "")
+            figures.merge(group)
+    return {day: tally for day, tally in tallied.items() if tally.articles}
+
+
+def reports_on(site, days: list[date]) -> int:
+    """The reports received on the (sorted) days: one query."""
+    if not days:
+        return 0
+    return Report.objects.filter(site=site).filter(day_ranges(days)).count()
+
+
+def plain_rows(rows):
+    """The rows of a values_list as the database gives them: no per-value conversion in Python
+    (every column here is an integer or a string already)."""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(5000):
+            yield from chunk

@@ -1,0 +1,262 @@
+"""The metrics' daily roll-ups: the same figures as counting every case, and never stale after a change."""
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from corrigo.articles.models import Article
+from corrigo.desk import rollup
+from corrigo.desk.metrics import period_metrics
+from corrigo.desk.models import BylineChange, MetricsDay
+from corrigo.reports import actions
+from corrigo.reports.models import Case, Report
+from tests.desk.conftest import report
+from tests.desk.test_metrics import SEEDED, at, seeded
+
+pytestmark = pytest.mark.django_db
+
+WEEK = (date(2025, 3, 1), date(2025, 3, 7))
+HALF_YEAR = (date(2025, 1, 1), date(2025, 6, 30))
+
+
+@pytest.fixture(autouse=True)
+def no_margin(monkeypatch):
+    # A test's changes come milliseconds after its roll-up, not minutes: the margin for commits in
+    # flight would count every one of them as touching its day before the roll-up.
+    monkeypatch.setattr(rollup, "MARGIN", timedelta(0))
+
+
+def summary(m):
+    """Everything the page shows, as plain values."""
+
+    def figures(f):
+        return (
+            f.name,
+            f.label,
+            f.cases,
+            f.readers,
+            sorted(f.outcomes.items()),
+            f.median_first_action_h,
+            f.p90_first_action_h,
+            f.median_fix_h,
+            f.p90_fix_h,
+        )
+
+    return {
+        "reports": m.reports,
+        "total": figures(m.total),
+        "by_category": [figures(f) for f in m.by_category],
+        "by_section": [figures(f) for f in m.by_section],
+        "by_author": [figures(f) for f in m.by_author],
+        "top_articles": [(a.article_id, a.title, a.url, a.fixed, a.cases) for a in m.top_articles],
+        "buckets": [(b.start, b.cases, b.fixed) for b in m.buckets],
+    }
+
+
+def live(site, start, end):
+    """The figures counted from every case, as without roll-ups."""
+    rows = list(MetricsDay.objects.filter(site=site))
+    MetricsDay.objects.filter(site=site).delete()
+    try:
+        return summary(period_metrics(site, start, end))
+    finally:
+        MetricsDay.objects.bulk_create(rows)
+
+
+def rolled(site, start, end):
+    return summary(period_metrics(site, start, end))
+
+
+def test_rolling_up_covers_every_closed_day_from_the_first_case(seeded):
+    days = rollup.roll(seeded)
+    first = date(2025, 2, 28)  # the first seeded case
+    yesterday = timezone.localdate() - timedelta(days=1)
+    assert days == (yesterday - first).days + 1
+    stored = json.loads(MetricsDay.objects.get(site=seeded, day=date(2025, 3, 1)).figures)
+    assert stored["reports"] == 3  # Augest's two readers, islanders' one
+    assert sorted(stored["category"]) == ["fact"]
+    assert stored["category"]["fact"][:3] == [2, 3, {"fixed": 2}]
+    assert stored["category"]["fact"][3:] == [[3600, 7200], [14400, 36000]]  # seconds, sorted
+    assert not MetricsDay.objects.filter(site=seeded, day=timezone.localdate()).exists()  # today is tallied live
+
+
+@pytest.mark.parametrize("period", [WEEK, HALF_YEAR])
+def test_rolled_up_days_give_the_figures_of_every_case(seeded, period):
+    rollup.roll(seeded)
+    first = max(period[0], date(2025, 2, 28))  # no roll-up before the first case: those days are counted (none)
+    assert set(rollup.usable_days(seeded, *period)) == {first + timedelta(days=n) for n in range((period[1] - first).days + 1)}
+    assert rolled(seeded, *period) == live(seeded, *period)
+
+
+def test_the_hand_counted_figures_come_from_the_roll_ups(seeded):
+    rollup.roll(seeded)
+    m = period_metrics(seeded, *WEEK)
+    assert (m.total.cases, m.total.readers, m.total.fixed, m.total.not_error) == (6, 7, 3, 1)
+    assert (m.total.median_fix_h, m.total.p90_fix_h) == (6, pytest.approx(9.2))
+    assert [(a.fixed, a.cases) for a in m.top_articles] == [(2, 3), (1, 2)]
+    assert [b.cases for b in m.buckets] == [2, 1, 1, 0, 1, 1, 0]
+
+
+def case_of(word):
+    return Case.objects.get(exact=word)
+
+
+def fix(editor, word):
+    actions.resolve(case_of(word), "fixed", by=editor)
+
+
+def judge_not_an_error(editor, word):
+    actions.resolve(case_of(word), "not_error", by=editor)
+
+
+def reopen(editor, word):
+    actions.reopen(case_of(word), by=editor)
+
+
+def assign(editor, word):
+    actions.assign(case_of(word), editor, by=editor)
+
+
+def note(editor, word):
+    actions.add_note(case_of(word), "Asked the reporter.", by=editor)
+
+
+def merge(editor, word):
+    actions.merge(case_of(word), case_of("Augest"), by=editor)
+
+
+def unmerge(editor, word):
+    actions.merge(case_of(word), case_of("Augest"), by=editor)
+    rollup.roll(case_of(word).site)  # the merge rolled up: only the unmerge is new
+    merged = rolled(case_of(word).site, *WEEK)
+    actions.unmerge(case_of(word), by=editor)
+    return merged
+
+
+def undo(editor, word):
+    actions.resolve(case_of(word), "spam", by=editor, batch="b1")
+    rollup.roll(case_of(word).site)
+    marked = rolled(case_of(word).site, *WEEK)
+    actions.undo("b1", by=editor)
+    return marked
+
+
+def another_reader(editor, word):
+    url, _, category, *_ = next(row for row in SEEDED if row[1] == word)
+    made = report(exact=word, url=url, category=category or None)
+    assert made.case_id == case_of(word).pk  # joined the case, now with one reader more
+
+
+def section_changed(editor, word):
+    Article.objects.filter(cases__exact=word).update(section="World")
+
+
+def author_changed(editor, word):
+    Article.objects.filter(cases__exact=word).update(author="Bram Keller")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        fix,
+        judge_not_an_error,
+        reopen,
+        assign,
+        note,
+        merge,
+        unmerge,
+        undo,
+        another_reader,
+        section_changed,
+        author_changed,
+    ],
+)
+def test_a_change_reaches_the_figures_at_once(seeded, editor, change):
+    word = "Tuesday" if change in (fix, judge_not_an_error, assign, note, merge, unmerge, undo, another_reader) else "ferry"
+    if change is reopen:
+        word = "council"
+    rollup.roll(seeded)
+    before = rolled(seeded, *WEEK)
+    before = change(editor, word) or before  # unmerge and undo: the figures before their last step
+    after = rolled(seeded, *WEEK)
+    assert after == live(seeded, *WEEK)
+    assert after != before
+
+
+def test_a_change_is_rolled_up_by_the_next_roll(seeded, editor):
+    rollup.roll(seeded)
+    assert rollup.roll(seeded) == 0  # nothing touched, nothing new
+    fix(editor, "Tuesday")
+    assert rollup.roll(seeded) == 1  # the day of the case
+    assert rollup.usable_days(seeded, *WEEK).keys() == {WEEK[0] + timedelta(days=n) for n in range(7)}
+    assert rolled(seeded, *WEEK) == live(seeded, *WEEK)
+
+
+def test_a_byline_change_is_noted_by_the_database(seeded):
+    article = Article.objects.get(cases__exact="ferry")
+    BylineChange.objects.all().delete()
+    Article.objects.filter(pk=article.pk).update(title="Unrelated")  # not a byline
+    Article.objects.filter(pk=article.pk).update(section=article.section)  # the same section
+    assert not BylineChange.objects.exists()
+    Article.objects.filter(pk=article.pk).update(author="Bram Keller")
+    assert list(BylineChange.objects.values_list("site_id", "article_id")) == [(seeded.pk, article.pk)]
+
+
+def test_a_case_just_before_midnight_counts_on_its_own_day(site):
+    made = report(exact="Augest")
+    late = at("2025-03-02 23:59") + timedelta(seconds=59, milliseconds=700)
+    Case.objects.filter(pk=made.case_id).update(created_at=late)
+    Report.objects.filter(pk=made.pk).update(created_at=late)
+    rollup.roll(site)
+    for figures in (rolled(site, date(2025, 3, 2), date(2025, 3, 3)), live(site, date(2025, 3, 2), date(2025, 3, 3))):
+        assert figures["buckets"] == [(date(2025, 3, 2), 1, 0), (date(2025, 3, 3), 0, 0)]
+        assert figures["reports"] == 1
+    assert json.loads(MetricsDay.objects.get(site=site, day=date(2025, 3, 2)).figures)["reports"] == 1
+
+
+def test_rebuild_rolls_up_every_day_anew(seeded):
+    rollup.roll(seeded)
+    MetricsDay.objects.filter(site=seeded, day=date(2025, 3, 1)).update(figures="{}")  # damaged
+    assert rollup.roll(seeded, rebuild=True) == MetricsDay.objects.filter(site=seeded).count()
+    assert rolled(seeded, *WEEK) == live(seeded, *WEEK)
+
+
+@pytest.mark.parametrize("days", [7, 92, 731])
+def test_at_most_five_queries_whatever_the_period(seeded, django_assert_max_num_queries, days):
+    rollup.roll(seeded)
+    today = timezone.localdate()
+    with django_assert_max_num_queries(5):
+        period_metrics(seeded, today - timedelta(days=days - 1), today)
+    with django_assert_max_num_queries(5):
+        period_metrics(seeded, WEEK[1] - timedelta(days=days - 1), WEEK[1])
+
+
+def test_the_cli_rebuilds_a_sites_roll_ups(seeded, capsys):
+    from corrigo.cli import main
+
+    main(["metrics", "rebuild", "--site", "courier"])
+    days = MetricsDay.objects.filter(site=seeded).count()
+    assert capsys.readouterr().out.startswith(f"Site 'courier': {days} days rolled up in ")
+    assert main(["metrics", "roll", "--site", "nowhere"]) == 2
+    assert "there is no site 'nowhere'" in capsys.readouterr().err
+
+
+def test_the_worker_rolls_up_every_site_periodically(seeded):
+    from corrigo.jobs import queue
+
+    assert queue.PERIODIC[rollup.ROLL_JOB].seconds == rollup.ROLL_EVERY_SECONDS
+    queue.HANDLERS[rollup.ROLL_JOB](None)
+    assert MetricsDay.objects.filter(site=seeded, day=date(2025, 3, 1)).exists()
+
+
+def test_the_migration_rolls_up_the_history_already_there(seeded):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("corrigo.desk.migrations.0002_metrics_rollup")
+    migration.backfill(apps, None)
+    assert rolled(seeded, *WEEK) == live(seeded, *WEEK)
+    assert set(rollup.usable_days(seeded, *WEEK)) == {WEEK[0] + timedelta(days=n) for n in range(7)}
