@@ -158,6 +158,39 @@ def test_erased_address_and_comment_leave_the_index(stored):
     assert found("night") == [stored[2]]  # the suggestion stays, and is still found
 
 
+def segments():
+    return connection.cursor().execute(f"SELECT COUNT(DISTINCT segid) FROM {search.TABLE}_idx").fetchone()[0]
+
+
+def deletions_waiting():
+    return connection.cursor().execute(f"SELECT deleted FROM {search.MARK}").fetchone()[0]
+
+
+@sqlite_only
+def test_after_an_erasure_the_job_merges_the_tombstones_away(stored):
+    while search.index_new_reports(batch=2):
+        pass
+    assert segments() > 1 and deletions_waiting() == 0
+    assert search.purge_deleted() is False  # nothing deleted: no merge
+    privacy.erase_reporter("reader-2@example.net")
+    assert deletions_waiting() == 1
+    assert search.purge_deleted(pages=1) is True  # in many small steps
+    assert segments() == 1 and deletions_waiting() == 0
+    assert indexed_ids("reader-2@") == [] and len(indexed_ids("exa")) == len(TEXTS) - 1
+    assert found("Tallinn") == sorted([stored[4], stored[6]])
+
+
+@sqlite_only
+def test_the_index_is_purged_once_a_day_at_most(stored):
+    search.catch_up()
+    privacy.erase_reporter("reader-2@example.net")
+    assert search.purge_deleted() is True
+    privacy.erase_reporter("reader-3@example.net")
+    assert search.purge_deleted() is False  # purged less than a day ago
+    assert deletions_waiting() == 1 and indexed_ids("reader-3@") == []  # waiting, and found by no search
+    assert search.purge_deleted(every=0) is True and deletions_waiting() == 0
+
+
 @sqlite_only
 def test_deleted_reports_leave_the_index(stored):
     search.catch_up()

@@ -4,7 +4,8 @@ A contentless FTS5 table (the text stays in reports_report only) over quote, sug
 comment and address, and a one-row high-water mark: every report up to it is indexed, the
 ones after it are searched by LIKE until the periodic job (reports/search.py) indexes them.
 Triggers keep indexed reports' entries right when their text changes or they are deleted
-(an erased address leaves the index too). The reports already stored are indexed here.
+(an erased address leaves the index too), and count the deletions, so that the job merges
+their tombstones away. The reports already stored are indexed here.
 A no-op on PostgreSQL (pg_trgm, 0004 and 0005), and on SQLite without the trigram tokenizer
 (before 3.34), where the search reads the reports as before.
 """
@@ -39,10 +40,15 @@ def create(apps, schema_editor):
         return
     columns = ", ".join(COLUMNS)
     changed = " OR ".join(f"old.{column} IS NOT new.{column}" for column in COLUMNS)
-    delete_old = f"INSERT INTO {TABLE} ({TABLE}, rowid, {columns}) VALUES ('delete', old.id, {_values('old')});"
+    # FTS5 deletes by tombstone: the count tells the job that old entries wait for a merge.
+    delete_old = (
+        f"INSERT INTO {TABLE} ({TABLE}, rowid, {columns}) VALUES ('delete', old.id, {_values('old')});"
+        f" UPDATE {MARK} SET deleted = deleted + 1;"
+    )
     for statement in (
         f"CREATE VIRTUAL TABLE {TABLE} USING fts5({columns}, content='', tokenize='trigram')",
-        f"CREATE TABLE {MARK} (id INTEGER PRIMARY KEY CHECK (id = 1), reports_upto INTEGER NOT NULL)",
+        f"CREATE TABLE {MARK} (id INTEGER PRIMARY KEY CHECK (id = 1), reports_upto INTEGER NOT NULL,"
+        " deleted INTEGER NOT NULL DEFAULT 0, purged_at REAL NOT NULL DEFAULT 0)",
         f"INSERT INTO {TABLE} (rowid, {columns}) SELECT id, {columns} FROM reports_report",
         f"INSERT INTO {MARK} (id, reports_upto) SELECT 1, COALESCE(MAX(id), 0) FROM reports_report",
         f"""CREATE TRIGGER {TABLE}_update AFTER UPDATE OF {columns} ON reports_report
