@@ -335,3 +335,31 @@ def test_queue_title_lookups_stay_on_the_users_sites(as_user, editor, site, othe
     Article.objects.update(title="Secret gazette story")
     make_user("otto", other_site, "editor")
     assert ids(as_user(editor).get(reverse("desk:queue"), {"q": "secret gazette"})) == []
+
+
+def test_cards_link_to_their_case_and_groups_to_their_articles_cases_with_the_filters_kept(as_user, editor, site):
+    ferry = case_about("islanders", category="typo")
+    storm = case_about("council", category="typo", url=STORM)
+    html = as_user(editor).get(reverse("desk:queue"), {"category": "typo", "q": "e", "after": f"{10**15}_1"}).content.decode()
+    for case in (ferry, storm):
+        assert f'<a href="/desk/cases/{case.pk}/" class="case-link" data-open>' in html
+        assert f'action="/desk/cases/{case.pk}/resolve/" hx-post="/desk/cases/{case.pk}/resolve/"' in html
+        link = (
+            f"/desk/?category=typo&amp;q=e&amp;article={case.article_id}"  # the filters in their order, the page cursor dropped
+        )
+        assert f'<a id="group-count-{case.article_id}" class="group-count" href="{link}">1 open case in this article</a>' in html
+
+
+def test_an_action_from_the_queue_redraws_the_articles_count_and_link(as_user, editor, site):
+    first, second = case_about("islanders", category="typo"), case_about("Augest", category="typo")
+    assert first.article_id == second.article_id
+    response = as_user(editor).post(
+        reverse("desk:resolve", args=[first.pk]),
+        {"outcome": "fixed", "from": "queue", "return_query": "category=typo&status=open"},
+        HTTP_HX_REQUEST="true",
+    )
+    link = f"/desk/?category=typo&amp;status=open&amp;article={first.article_id}"
+    assert (
+        f'<a id="group-count-{first.article_id}" class="group-count" href="{link}" hx-swap-oob="true">1 open case in this article</a>'
+        in response.content.decode()
+    )

@@ -16,8 +16,9 @@ from django.db.models.functions import Left
 from django.utils import timezone
 
 from corrigo.articles.models import Article
+from corrigo.reports import search
 from corrigo.reports.models import AnchorStatus, Case, CaseStatus, Category, Report
-from corrigo.sql import ROW_ID, row_id
+from corrigo.sql import ROW_ID, fetchall, row_id
 
 PAGE_SIZE = 50
 # Above this many matching cases a search filters by subquery instead of by a list of ids.
@@ -132,12 +133,35 @@ def matching_case_ids(site_ids: list[int], q: str, email_site_ids=()) -> list[in
     articles are few beside them. The ids are then used by both the counts and the page.
     """
     limit = SEARCH_IDS_AT_ONCE + 1
-    said = Report.objects.filter(site_id__in=site_ids).filter(_says(q, email_site_ids)).values_list("case_id", flat=True)
-    ids = set(said.distinct()[:limit])
+    said = Report.objects.filter(site_id__in=site_ids).filter(_says(q, email_site_ids))
+    ids = _cases_of_indexed(said, q, limit)
+    if ids is None:  # no index for this term here: every report is read
+        ids = set(said.values_list("case_id", flat=True).distinct()[:limit])
     if len(ids) < limit:
         in_article = Case.objects.filter(site_id__in=site_ids, article__in=_articles_titled(site_ids, q))
         ids.update(in_article.values_list("pk", flat=True)[:limit])
     return sorted(ids) if len(ids) <= SEARCH_IDS_AT_ONCE else None
+
+
+def _cases_of_indexed(said: QuerySet, q: str, limit: int) -> set[int] | None:
+    """The first `limit` cases of the reports in `said`, read through the SQLite search index.
+
+    The index gives the reports that may hold `q` in id order and `said`'s own filter decides,
+    so the answer is the full scan's; the index drives the join (a plain `id IN (…)` would
+    collect every candidate first: three times slower for a common word).
+    """
+    found = search.candidates(q)
+    if found is None:
+        return None
+    candidates, params = found
+    compiler = said.query.get_compiler(connection=connection)
+    where, where_params = compiler.compile(said.query.where)
+    report = connection.ops.quote_name(Report._meta.db_table)
+    sql = (
+        f"SELECT DISTINCT {report}.case_id FROM ({candidates}) found"
+        f" CROSS JOIN {report} ON {report}.id = found.id WHERE {where} LIMIT %s"
+    )
+    return {case_id for (case_id,) in fetchall(sql, [*params, *where_params, limit])}
 
 
 def status_counts(cases) -> dict[str, int]:

@@ -67,6 +67,7 @@ UNDO_KEY = "desk_undo"
 FOCUS_KEY = "desk_focus"
 UNDO_SECONDS = 600
 TEXT = "text/plain; charset=utf-8"
+ID_IN_LINK = 918273645546372819  # a stand-in id no other part of a link could contain
 
 
 # ---- how cases read on cards ------------------------------------------------
@@ -75,7 +76,10 @@ TEXT = "text/plain; charset=utf-8"
 def dress(cases: list, sites: dict[int, Site], editable: set[int], now) -> None:
     """Give each case what its card shows: headline, context at whole words, age, answer time."""
     repeated = cards.site_suffixes(c.article.title for c in cases if c.article.title)
+    # One reverse() for the page: a card's link differs only by its id (50 reverses were 5 % of the queue's time).
+    link = reverse("desk:case", args=[ID_IN_LINK])
     for case in cases:
+        case.url = link.replace(str(ID_IN_LINK), str(case.pk))
         case.site = sites[case.site_id]
         case.can_act = case.site_id in editable
         title = case.article.title
@@ -126,10 +130,10 @@ def _queue_context(request, query: QueryDict) -> dict:
     query = query.copy()
     for key in ("after", "before"):
         query.pop(key, None)
+    _count_articles(groups or [], filters, query)
     return {
         "page": page,
         "groups": groups,
-        "article_counts": _article_counts(groups, filters),
         "filters": filters,
         "sites": sites,
         "statuses": [(ALL, "All"), *CaseStatus.choices],
@@ -151,14 +155,22 @@ def _matching(counts: dict | None, status: str) -> int | None:
     return count if count is not None and count <= queue_rules.COUNT_CAP else None
 
 
-def _article_counts(groups, filters) -> dict[int, int]:
-    """How many cases of each article on the page have the status the queue shows."""
+def _count_articles(groups: list[dict], filters, query: QueryDict) -> None:
+    """Give each article group how many of its cases have the status the queue shows, and the
+    link to them (the queue with the article's filter added), computed here: per group in the
+    template they were a tenth of the queue's time."""
     if not groups:
-        return {}
+        return
     cases = Case.objects.filter(article_id__in=[g["article_id"] for g in groups])
     if filters["status"] != ALL:
         cases = cases.filter(status=filters["status"])
-    return dict(cases.order_by().values("article_id").annotate(n=Count("pk")).values_list("article_id", "n"))
+    counts = dict(cases.order_by().values("article_id").annotate(n=Count("pk")).values_list("article_id", "n"))
+    queue_url = reverse("desk:queue")
+    for group in groups:
+        group["count"] = counts.get(group["article_id"], 0)
+        params = query.copy()  # as {% querystring %} does: the filters kept in their order, the article set
+        params["article"] = group["article_id"]
+        group["link"] = f"{queue_url}?{params.urlencode()}"
 
 
 @require_safe
@@ -529,13 +541,13 @@ def _queue_row(request, case):
     )
     sites = {s.pk: s for s in context["sites"]}
     dress([row], sites, set(sites_where(request, Role.EDITOR)), timezone.now())
-    counts = _article_counts([{"article_id": row.article_id}], filters)
+    group = {"article_id": row.article_id}
+    _count_articles([group], filters, QueryDict(context["return_query"]))
     context |= {
         "case": row,
         "keep": filters["status"] in (ALL, row.status),
         "flat": filters["group"] != "article",
-        "group": {"article_id": row.article_id},
-        "article_count": counts.get(row.article_id, 0),
+        "group": group,
     }
     return render(request, "desk/partials/row_swap.html", context)
 

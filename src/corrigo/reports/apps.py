@@ -6,4 +6,4 @@ class ReportsConfig(AppConfig):
     label = "reports"
 
     def ready(self) -> None:
-        from corrigo.reports import limits, privacy  # noqa: F401 (register the hourly erasure of old addresses and counters)
+        from corrigo.reports import limits, privacy, search  # noqa: F401 (register the hourly erasure of old addresses and counters, the search index)

@@ -25,11 +25,6 @@ def http_url(value) -> str:
 
 
 @register.filter
-def count_of(counts: dict, key) -> int:
-    return counts.get(key, 0)
-
-
-@register.filter
 def status_count(counts: dict, key) -> str:
     """A queue tab's count; one over the cap (the queue counts no further) reads "10,000+"."""
     from corrigo.desk.queue import COUNT_CAP
