@@ -93,6 +93,27 @@ def test_the_periods_figures_match_the_hand_count(seeded):
     assert dict(m.total.outcomes) == {"fixed": 3, "not_error": 1, "spam": 1, "open": 1}
 
 
+def test_the_cycle_collector_is_held_off_only_while_the_figures_are_made(seeded, monkeypatch):
+    """period_metrics turns Python's cycle collector off while it works, and leaves it as it found it."""
+    import gc
+
+    from corrigo.desk import metrics
+
+    seen = []
+    real = metrics._period_metrics
+    monkeypatch.setattr(metrics, "_period_metrics", lambda *args: seen.append(gc.isenabled()) or real(*args))
+    start, end = at("2025-03-01 00:00").date(), at("2025-03-07 00:00").date()
+    assert gc.isenabled()
+    assert period_metrics(seeded, start, end).reports == metrics.period_metrics(seeded, start, end).reports > 0
+    assert gc.isenabled() and seen == [False, False]
+    gc.disable()
+    try:
+        period_metrics(seeded, start, end)
+        assert not gc.isenabled()  # someone else's choice is kept
+    finally:
+        gc.enable()
+
+
 def test_figures_by_category(seeded):
     m = period_metrics(seeded, at("2025-03-01 00:00").date(), at("2025-03-07 00:00").date())
     rows = {f.name: figures_of(f) for f in m.by_category}

@@ -14,8 +14,10 @@ for (today, days touched since), tallied live per category, section and author
 row per day, not a row per case.
 """
 
+import gc
 import heapq
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -68,8 +70,32 @@ class Metrics:
         return [(status.value, status.label, self.total.outcomes.get(status, 0)) for status in CaseStatus]
 
 
+@contextmanager
+def _without_cycle_collection():
+    """Python's cycle collector held off for the length of one page's figures.
+
+    A long period's roll-ups become tens of thousands of short-lived lists and dicts (its
+    days' JSON) that hold no reference cycles; every few hundred of them set off a
+    collection, and now and then one walks the whole process's heap. Reference counting
+    still frees everything at once; what the collector would have found waits until the
+    figures are done (bench/README.md, "Metrics roll-ups").
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def period_metrics(site, start: date, end: date) -> Metrics:
     """The figures for the cases first reported from `start` to `end` (both days included)."""
+    with _without_cycle_collection():
+        return _period_metrics(site, start, end)
+
+
+def _period_metrics(site, start: date, end: date) -> Metrics:
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
     stored = usable_days(site, start, end)
     live = [day for day in days if day not in stored]
