@@ -22,6 +22,40 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+from intake import ORIGIN, report_bodies  # noqa: E402 (bench/ is not a package)
+
+
+def use_fresh_database(data: str) -> None:
+    """Point this process (and the processes it starts) at a SQLite database in `data`, synchronous=NORMAL."""
+    os.environ.update(CORRIGO_DATA=str(data), DJANGO_SETTINGS_MODULE="corrigo.settings", CORRIGO_ALLOWED_HOSTS="testserver")
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["CORRIGO_SQLITE_SYNCHRONOUS"] = "NORMAL"
+
+
+def add_bench_site() -> None:
+    """Migrate the database and add the bench site, its site-wide limit lifted (older code has none)."""
+    from django.core.management import call_command
+
+    from corrigo.sites.services import create_site
+
+    call_command("migrate", verbosity=0)
+    site = create_site("bench", "Bench", [ORIGIN])
+    if hasattr(site, "reports_per_site_minute"):  # the site's limit (issue 12) would stop the run
+        type(site).objects.filter(pk=site.pk).update(reports_per_site_minute=0)
+
+
+def post_report(client, body: str, report_id: str, number: int) -> None:
+    """POST one report body through Django's test client, from a reader of its own; a non-201 stops the bench."""
+    response = client.post(
+        "/api/v1/reports",
+        body.replace("__ID__", report_id),
+        content_type="text/plain",
+        HTTP_ORIGIN=ORIGIN,
+        REMOTE_ADDR=f"198.18.{number // 256 % 256}.{number % 256}",  # each report from another reader
+    )
+    if response.status_code != 201:
+        raise SystemExit(f"intake answered {response.status_code}: {response.content[:200]!r}")
 
 
 def main() -> None:
@@ -30,26 +64,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
-    data = tempfile.mkdtemp(prefix="corrigo-intake-cpu-")
-    os.environ.update(CORRIGO_DATA=data, DJANGO_SETTINGS_MODULE="corrigo.settings", CORRIGO_ALLOWED_HOSTS="testserver")
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["CORRIGO_SQLITE_SYNCHRONOUS"] = "NORMAL"
+    use_fresh_database(tempfile.mkdtemp(prefix="corrigo-intake-cpu-"))
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.test import Client
 
     import corrigo
-    from corrigo.sites.services import create_site
 
-    sys.path.insert(0, str(BENCH))
-    from intake import ORIGIN, report_bodies
-
-    call_command("migrate", verbosity=0)
-    site = create_site("bench", "Bench", [ORIGIN])
-    if hasattr(site, "reports_per_site_minute"):  # the site's limit (issue 12) would stop the run; older code has none
-        type(site).objects.filter(pk=site.pk).update(reports_per_site_minute=0)
+    add_bench_site()
     bodies = report_bodies(args.reports)
     client = Client()
     serial = iter(range(10**9))
@@ -58,15 +81,7 @@ def main() -> None:
         started = time.process_time()
         for body in bodies:
             number = next(serial)
-            response = client.post(
-                "/api/v1/reports",
-                body.replace("__ID__", f"cpu-{number:010d}"),
-                content_type="text/plain",
-                HTTP_ORIGIN=ORIGIN,
-                REMOTE_ADDR=f"198.18.{number // 256 % 256}.{number % 256}",  # each report from another reader
-            )
-            if response.status_code != 201:
-                raise SystemExit(f"intake answered {response.status_code}: {response.content[:200]!r}")
+            post_report(client, body, f"cpu-{number:010d}", number)
         return (time.process_time() - started) / len(bodies)
 
     post_all()  # warm up: statements built, articles and versions stored once

@@ -24,25 +24,11 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+from intake import report_bodies  # noqa: E402 (bench/ is not a package)
+from intake_cpu import add_bench_site, post_report, use_fresh_database  # noqa: E402
+
 WARM_UP = 100
-
-
-def prepare(data: Path) -> None:
-    """Migrate a fresh database and add the bench site (outside valgrind: it is not what is counted)."""
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from corrigo.sites.services import create_site
-
-    sys.path.insert(0, str(BENCH))
-    from intake import ORIGIN
-
-    call_command("migrate", verbosity=0)
-    site = create_site("bench", "Bench", [ORIGIN])
-    if hasattr(site, "reports_per_site_minute"):  # the site's limit (issue 12) would stop the run; older code has none
-        type(site).objects.filter(pk=site.pk).update(reports_per_site_minute=0)
 
 
 def post_reports(data: Path, count: int) -> None:
@@ -52,30 +38,15 @@ def post_reports(data: Path, count: int) -> None:
     django.setup()
     from django.test import Client
 
-    sys.path.insert(0, str(BENCH))
-    from intake import ORIGIN, report_bodies
-
     client = Client()
     bodies = report_bodies(WARM_UP + count)
-
-    def post(number: int) -> None:
-        response = client.post(
-            "/api/v1/reports",
-            bodies[number].replace("__ID__", f"instr-{number:010d}"),
-            content_type="text/plain",
-            HTTP_ORIGIN=ORIGIN,
-            REMOTE_ADDR=f"198.18.{number // 256 % 256}.{number % 256}",  # each report from another reader
-        )
-        if response.status_code != 201:
-            raise SystemExit(f"intake answered {response.status_code}: {response.content[:200]!r}")
-
     for number in range(WARM_UP):
-        post(number)
+        post_report(client, bodies[number], f"instr-{number:010d}", number)
     (data / "ready").touch()
     while not (data / "go").exists():
         time.sleep(0.05)
     for number in range(WARM_UP, WARM_UP + count):
-        post(number)
+        post_report(client, bodies[number], f"instr-{number:010d}", number)
 
 
 def main() -> None:
@@ -91,11 +62,12 @@ def main() -> None:
         return
 
     data = Path(tempfile.mkdtemp(prefix="corrigo-instructions-"))
-    os.environ.update(CORRIGO_DATA=str(data), DJANGO_SETTINGS_MODULE="corrigo.settings", CORRIGO_ALLOWED_HOSTS="testserver")
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["CORRIGO_SQLITE_SYNCHRONOUS"] = "NORMAL"
+    use_fresh_database(data)
     os.environ.setdefault("PYTHONHASHSEED", "0")
-    prepare(data)
+    import django
+
+    django.setup()
+    add_bench_site()  # outside valgrind: it is not what is counted
     out = data / "callgrind.out"
     child = subprocess.Popen(
         [
