@@ -16,6 +16,7 @@ from datetime import datetime
 from functools import cache, lru_cache
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
 from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
 
@@ -63,26 +64,18 @@ def _run(sql: str, params: Sequence):
 @lru_cache(maxsize=512)
 def _native(vendor: str, sql: str) -> str:
     """The statement in the driver's own parameter style (SQLite's ?), converted once."""
-    return _FORMAT_MARK.sub("?", sql).replace("%%", "%") if vendor == "sqlite" else sql
-
-
-_FORMAT_MARK = re.compile(r"(?<!%)%s")  # as Django's SQLite backend reads them
+    # Django's SQLite backend's own conversion (SQLiteCursorWrapper.convert_query), done once.
+    return FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%") if vendor == "sqlite" else sql
 
 
 def fetchone(sql: str, params: Sequence = ()) -> tuple | None:
-    cursor = _run(sql, params)
-    try:
+    with contextlib.closing(_run(sql, params)) as cursor:  # a sqlite3 cursor is no context manager
         return cursor.fetchone()
-    finally:
-        cursor.close()
 
 
 def fetchall(sql: str, params: Sequence = ()) -> list[tuple]:
-    cursor = _run(sql, params)
-    try:
+    with contextlib.closing(_run(sql, params)) as cursor:
         return cursor.fetchall()
-    finally:
-        cursor.close()
 
 
 def execute(sql: str, params: Sequence = ()) -> None:

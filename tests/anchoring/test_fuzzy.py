@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from corrigo.anchoring import fuzzy
 from corrigo.anchoring.fuzzy import PythonFits, distances_ending_at, fits_ending_at, make_fits
+from tests.anchoring.loops import pure_python_loops
 
 # 'a' and U+0161 and U+2061 share the low byte 0x61; U+0100 and NUL share 0x00.
 ALPHABET = "ab c.\x00\u0100\u0161\u2061\u2019\U0001f600\U00010061\ud800é"
@@ -27,10 +28,8 @@ windows = st.text(characters, max_size=120)
 
 @pytest.fixture(autouse=True, scope="module")
 def pure_python():
-    was_native = fuzzy.native_in_use()
-    fuzzy.use_native(False)
-    yield
-    fuzzy.use_native(was_native)
+    with pure_python_loops():
+        yield
 
 
 def test_the_fits_here_are_the_pure_python_ones() -> None:

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from corrigo.anchoring import fuzzy
 from corrigo.anchoring.fuzzy import NativeFits, PythonFits, distances_ending_at, find_occurrences
+from tests.anchoring.loops import pure_python_loops
 from tests.anchoring.recorded_answers import DEV_CASES, all_cases, differences, recorded
 
 # 'a', U+0161, U+2061 and U+1F661 share the low byte 0x61 (and the pair key's 7 bits
@@ -81,11 +82,8 @@ def test_enough_unique_agrees_with_the_pure_python_count(text: str, starts: list
     needed = data.draw(st.integers(0, len(pieces) + 1)) + data.draw(st.sampled_from([0.0, 0.5]))
     once = sum(len(found) == 1 for found in find_occurrences(text, pieces, [1] * len(pieces)))
     assert fuzzy.enough_unique(text, pieces, needed) == (once >= needed)
-    was_native = fuzzy.use_native(False)
-    try:
+    with pure_python_loops():
         assert fuzzy.enough_unique(text, pieces, needed) == (once >= needed)
-    finally:
-        fuzzy.use_native(was_native)
 
 
 def test_the_seed_search_counts_overlapping_hits_and_drops_a_piece_found_too_often() -> None:
@@ -161,10 +159,8 @@ def test_the_environment_variable_turns_the_compiled_loops_off() -> None:
 
 @pytest.fixture
 def pure_python():
-    was_native = fuzzy.native_in_use()
-    assert not fuzzy.use_native(False)
-    yield
-    fuzzy.use_native(was_native)
+    with pure_python_loops():
+        yield
 
 
 @pytest.mark.skipif(not DEV_CASES.is_file(), reason=f"{DEV_CASES} is not beside the repository")

@@ -194,13 +194,14 @@ def file_under_case(filing: Filing) -> int:
         case_id = _open_case(filing)
         emit(EventType.CASE_CREATED, site_id=filing.site_id, case_id=case_id)  # in this transaction: the outbox
         return case_id
-    case_id, category, count, readers, anchor_status, anchor_version_id, disputed, *earlier_uid = row
+    case_id, category, count, readers, anchor_status, anchor_version_id, disputed, *asked_with_it = row
+    # The uid of this client's earlier report on the case, or None.
     if joined:
-        earlier = (earlier_uid[0],) if earlier_uid[0] is not None else None
+        earlier = asked_with_it[0]
     else:
-        earlier = fetchone(_SAME_CLIENT_SQL, [case_id, filing.client]) if filing.client else None
-    if earlier and filing.fold:
-        raise Folded(earlier[0], case_id)
+        earlier = (fetchone(_SAME_CLIENT_SQL, [case_id, filing.client]) or [None])[0] if filing.client else None
+    if earlier is not None and filing.fold:
+        raise Folded(earlier, case_id)
     if SEVERITY[filing.category] > SEVERITY[category]:
         category = filing.category
     count += 1
