@@ -335,8 +335,12 @@ fits(PyObject *Py_UNUSED(self), PyObject *args)
             goto fail;
         PyList_SET_ITEM(out, job, row);
         Py_ssize_t filled = 0;
-        if (lead == 0)
-            PyList_SET_ITEM(row, filled++, PyLong_FromLong(m - score));
+        if (lead == 0) {
+            PyObject *value = PyLong_FromLong(m - score);
+            if (value == NULL)
+                goto fail;
+            PyList_SET_ITEM(row, filled++, value);
+        }
         for (Py_ssize_t j = 0; j < size; j++) {
             uint64_t eq = pattern_eq(p, PyUnicode_READ(kind, data, j));
             uint64_t xv = eq | mv;
