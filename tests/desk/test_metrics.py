@@ -104,8 +104,8 @@ def test_the_cycle_collector_is_held_off_only_while_the_figures_are_made(seeded,
     monkeypatch.setattr(metrics, "_period_metrics", lambda *args: seen.append(gc.isenabled()) or real(*args))
     start, end = at("2025-03-01 00:00").date(), at("2025-03-07 00:00").date()
     assert gc.isenabled()
-    assert period_metrics(seeded, start, end).reports == metrics.period_metrics(seeded, start, end).reports > 0
-    assert gc.isenabled() and seen == [False, False]
+    assert period_metrics(seeded, start, end).reports > 0
+    assert gc.isenabled() and seen == [False]
     gc.disable()
     try:
         period_metrics(seeded, start, end)

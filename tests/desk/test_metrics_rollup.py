@@ -249,14 +249,3 @@ def test_the_worker_rolls_up_every_site_periodically(seeded):
     assert queue.PERIODIC[rollup.ROLL_JOB].seconds == rollup.ROLL_EVERY_SECONDS
     queue.HANDLERS[rollup.ROLL_JOB](None)
     assert MetricsDay.objects.filter(site=seeded, day=date(2025, 3, 1)).exists()
-
-
-def test_the_migration_rolls_up_the_history_already_there(seeded):
-    import importlib
-
-    from django.apps import apps
-
-    migration = importlib.import_module("corrigo.desk.migrations.0002_metrics_rollup")
-    migration.backfill(apps, None)
-    assert rolled(seeded, *WEEK) == live(seeded, *WEEK)
-    assert set(rollup.usable_days(seeded, *WEEK)) == {WEEK[0] + timedelta(days=n) for n in range(7)}

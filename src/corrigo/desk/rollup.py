@@ -115,7 +115,7 @@ def roll(site: Site, *, rebuild: bool = False) -> int:
                 for day in chunk
             )
     # The others were checked for changes just now: nothing touched them, so they hold as of `started`.
-    MetricsDay.objects.filter(site=site, rolled_at__lt=started).exclude(day__in=days).update(rolled_at=started)
+    MetricsDay.objects.filter(site=site, rolled_at__lt=started).update(rolled_at=started)
     # A byline change older than every roll-up can no longer make one stale.
     BylineChange.objects.filter(site=site, changed_at__lt=started - timedelta(days=1)).delete()
     return len(days)

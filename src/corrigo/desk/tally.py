@@ -72,12 +72,7 @@ class Figures:
     _sorted: dict = field(default_factory=dict, repr=False, compare=False)
 
     def merge(self, other: "Figures") -> None:
-        self.cases += other.cases
-        self.readers += other.readers
-        for status, count in other.outcomes.items():
-            self.outcomes[status] = self.outcomes.get(status, 0) + count
-        self.first_action += other.first_action
-        self.to_fix += other.to_fix
+        self.add_stored([other.cases, other.readers, other.outcomes, other.first_action, other.to_fix])
 
     def stored(self) -> list:
         """The figures as a roll-up keeps them (JSON): counts, and each duration list sorted."""

@@ -56,18 +56,6 @@ def drop_trigger(apps, schema_editor):
         schema_editor.execute("DROP FUNCTION IF EXISTS desk_byline_change()")
 
 
-def backfill(apps, schema_editor):
-    # The live code, not the historical models: the roll-up is the page's own tally. A database
-    # without sites (a new install, the tests) has nothing to roll and is not queried further.
-    if not apps.get_model("corrigo_sites", "Site").objects.exists():
-        return
-    from corrigo.desk.rollup import roll
-    from corrigo.sites.models import Site
-
-    for site in Site.objects.all():
-        roll(site, rebuild=True)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -105,5 +93,4 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(create_trigger, drop_trigger),
-        migrations.RunPython(backfill, migrations.RunPython.noop),
     ]
