@@ -541,8 +541,11 @@ def _queue_row(request, case):
     )
     sites = {s.pk: s for s in context["sites"]}
     dress([row], sites, set(sites_where(request, Role.EDITOR)), timezone.now())
-    group = {"article_id": row.article_id}
-    _count_articles([group], filters, QueryDict(context["return_query"]))
+    # The row's article group as the page counted it, or counted now when the page no longer holds it.
+    group = next((g for g in context["groups"] or [] if g["article_id"] == row.article_id), None)
+    if group is None:
+        group = {"article_id": row.article_id}
+        _count_articles([group], filters, context["qd"])
     context |= {
         "case": row,
         "keep": filters["status"] in (ALL, row.status),
