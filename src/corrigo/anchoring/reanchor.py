@@ -520,12 +520,13 @@ class _Search:
         pieces = [piece for _, piece in before] + [piece for _, piece in after] + [self.exact]
         limits = [_MAX_SEED_HITS] * (len(pieces) - 1) + [_MAX_EXACT_SEEDS]
         *seeded, exact_hits = fuzzy.occurrences(text, pieces, limits)
-        for (offset, _), found in zip(before, seeded, strict=False):
+        seeded_before, seeded_after = seeded[: len(before)], seeded[len(before) :]
+        for (offset, _), found in zip(before, seeded_before, strict=True):
             if found:
                 seed_count += 1
                 shift = len(prefix) - offset
                 hits += [(hit + shift - slack, hit + shift + slack, hit + shift, None, seed_count) for hit in found]
-        for (offset, _), found in zip(after, seeded[len(before) :], strict=True):
+        for (offset, _), found in zip(after, seeded_after, strict=True):
             if found:
                 seed_count += 1
                 hits += [(hit - offset - reach - slack, hit - offset + slack, None, hit - offset, seed_count) for hit in found]
