@@ -93,6 +93,22 @@ def test_the_periods_figures_match_the_hand_count(seeded):
     assert dict(m.total.outcomes) == {"fixed": 3, "not_error": 1, "spam": 1, "open": 1}
 
 
+def test_the_figures_the_page_gets_hold_their_percentiles_not_the_durations(seeded):
+    """A rendered page's context lingers in reference cycles: what it holds of the figures is
+    their numbers, worked out from the durations before these were let go."""
+    from corrigo.desk.tally import Figures
+
+    m = period_metrics(seeded, at("2025-03-01 00:00").date(), at("2025-03-07 00:00").date())
+    for f in (m.total, *m.by_category, *m.by_section, *m.by_author):
+        assert f.first_action == [] and f.to_fix == []
+    # The same durations, not settled, give the same figures.
+    unsettled = Figures("all", "All cases", first_action=[3600, 21600, 1800, 7200, 10800], to_fix=[36000, 14400, 21600])
+    expected = figures_of(unsettled)
+    assert expected["first"] == (2.0, 4.8) and expected["fix"] == (6.0, 9.2)
+    assert figures_of(unsettled.settle())["first"] == (2.0, 4.8)
+    assert figures_of(m.total)["first"] == expected["first"] and figures_of(m.total)["fix"] == expected["fix"]
+
+
 def test_the_cycle_collector_is_held_off_only_while_the_figures_are_made(seeded, monkeypatch):
     """period_metrics turns Python's cycle collector off while it works, and leaves it as it found it."""
     import gc

@@ -135,15 +135,20 @@ def _period_metrics(site, start: date, end: date) -> Metrics:
     sections = {key: _named(key, figures) for key, figures in summed["section"].items()}
     authors = {key: _named(key, figures) for key, figures in summed["author"].items()}
     named = bool(sections.keys() - {UNKNOWN} or authors.keys() - {UNKNOWN})
+    by_category = [f for f in categories.values() if f.cases]
+    by_section = _largest(sections) if named else []
+    by_author = _largest(authors) if named else []
+    for figures in (total, *by_category, *by_section, *by_author):
+        figures.settle()
 
     return Metrics(
         start=start,
         end=end,
         reports=reports,
         total=total,
-        by_category=[f for f in categories.values() if f.cases],
-        by_section=_largest(sections) if named else [],
-        by_author=_largest(authors) if named else [],
+        by_category=by_category,
+        by_section=by_section,
+        by_author=by_author,
         top_articles=_top_articles(articles, fixed_articles),
         buckets=buckets,
         bucket="week" if weekly else "day",

@@ -49,6 +49,10 @@ class Instant(Func):
         return self.as_sql(compiler, connection, template="FLOOR(EXTRACT(EPOCH FROM %(expressions)s))::bigint")
 
 
+# The percentiles of the durations the page shows: the median and the 90th.
+SHOWN_FRACTIONS = (0.5, 0.9)
+
+
 def percentile(values: list[float], fraction: float) -> float | None:
     """The value below which `fraction` of the sorted values lie, interpolated between neighbours."""
     if not values:
@@ -69,7 +73,7 @@ class Figures:
     outcomes: dict[str, int] = field(default_factory=dict)
     first_action: list[int] = field(default_factory=list)  # seconds, per case acted on
     to_fix: list[int] = field(default_factory=list)  # seconds, per fixed case
-    _sorted: dict = field(default_factory=dict, repr=False, compare=False)
+    _settled: dict = field(default_factory=dict, repr=False, compare=False)  # (list, fraction): settled figure
 
     def merge(self, other: "Figures") -> None:
         self.add_stored([other.cases, other.readers, other.outcomes, other.first_action, other.to_fix])
@@ -105,13 +109,30 @@ class Figures:
         return self.fixed / judged if judged else None
 
     def hours(self, which: str, fraction: float) -> float | None:
-        # Sorted once per list: the page asks each group for four figures. The list is the
-        # days' sorted runs one after the other, which sorting merges quickly.
-        ordered = self._sorted.get(which)
-        if ordered is None:
-            ordered = self._sorted[which] = sorted(getattr(self, which))
-        found = percentile(ordered, fraction)
+        if (which, fraction) not in self._settled:
+            self._work_out(which)
+        found = self._settled[which, fraction]
         return None if found is None else found / 3600
+
+    def _work_out(self, which: str) -> None:
+        # Sorted once per list for the figures the page asks of it. The list is the days'
+        # sorted runs one after the other, which sorting merges quickly.
+        ordered = sorted(getattr(self, which))
+        for fraction in SHOWN_FRACTIONS:
+            self._settled[which, fraction] = percentile(ordered, fraction)
+
+    def settle(self) -> "Figures":
+        """Work out the four duration figures the page shows, then let the duration lists go.
+
+        A long period's groups hold hundreds of thousands of durations between them, and a
+        rendered page's context lingers in reference cycles until Python's cycle collector
+        finds it: each collection would walk every one of those list entries again (tens of
+        milliseconds a request at a million reports, bench/README.md). Settled, a group is a
+        few numbers, and takes no more durations."""
+        for which in ("first_action", "to_fix"):
+            self._work_out(which)
+            setattr(self, which, [])
+        return self
 
     @property
     def median_first_action_h(self):

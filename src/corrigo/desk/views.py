@@ -969,7 +969,7 @@ def _bucket_label(bucket, weekly: bool) -> str:
 
 def _metrics_charts(metrics) -> dict:
     weekly = metrics.bucket == "week"
-    timed = [f for f in metrics.by_category if f.first_action]
+    timed = [f for f in metrics.by_category if f.median_first_action_h is not None]
     return {
         "per_bucket": charts.columns([(_bucket_label(b, weekly), b.cases) for b in metrics.buckets]),
         "outcomes": charts.rows(
