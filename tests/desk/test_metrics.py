@@ -96,13 +96,17 @@ def test_the_periods_figures_match_the_hand_count(seeded):
 def test_the_figures_the_page_gets_hold_their_percentiles_not_the_durations(seeded):
     """A rendered page's context lingers in reference cycles: what it holds of the figures is
     their numbers, worked out from the durations before these were let go."""
+    from array import array
+
     from corrigo.desk.tally import Figures
 
     m = period_metrics(seeded, at("2025-03-01 00:00").date(), at("2025-03-07 00:00").date())
     for f in (m.total, *m.by_category, *m.by_section, *m.by_author):
-        assert f.first_action == [] and f.to_fix == []
+        assert len(f.first_action) == len(f.to_fix) == 0
     # The same durations, not settled, give the same figures.
-    unsettled = Figures("all", "All cases", first_action=[3600, 21600, 1800, 7200, 10800], to_fix=[36000, 14400, 21600])
+    unsettled = Figures(
+        "all", "All cases", first_action=array("q", [3600, 21600, 1800, 7200, 10800]), to_fix=array("q", [36000, 14400, 21600])
+    )
     expected = figures_of(unsettled)
     assert expected["first"] == (2.0, 4.8) and expected["fix"] == (6.0, 9.2)
     assert figures_of(unsettled.settle())["first"] == (2.0, 4.8)
@@ -275,3 +279,31 @@ def test_the_metrics_page_query_count_does_not_grow(as_user, viewer, site, djang
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("desk:site-metrics", args=[site.key]))
     assert response.context["metrics"].total.cases == 41
+
+
+def test_the_top_articles_are_those_of_counting_every_case(site, django_assert_max_num_queries):
+    """Only the contenders' cases are counted (articles with as many fixed cases as the tenth
+    most): the ranking is still that of counting every article's cases."""
+    import random
+    from array import array
+    from collections import Counter
+
+    from corrigo.articles.models import Article
+    from corrigo.desk import metrics
+
+    made = [
+        Article.objects.create(site=site, identity=f"{n:064x}", url=f"https://courier.example/{n}", title=f"Story {n}")
+        for n in range(40)
+    ]
+    ids = [a.pk for a in made]
+    rng = random.Random(14)
+    for _ in range(30):
+        days = [array("q", rng.choices(ids, k=rng.randrange(0, 60))) for _ in range(rng.randrange(1, 6))]
+        cases = Counter(pk for day in days for pk in day)
+        # Some of each article's cases were fixed; ties on fixed and on cases are common.
+        fixed = Counter({pk: rng.randrange(0, min(n, 3) + 1) for pk, n in cases.items()})
+        fixed = +fixed
+        everyone = sorted((-fixed[pk], -cases[pk], pk) for pk in fixed)[: metrics.TOP]
+        with django_assert_max_num_queries(1):
+            top = metrics._top_articles(days, fixed)
+        assert [(a.article_id, a.fixed, a.cases) for a in top] == [(pk, -f, -c) for f, c, pk in everyone]

@@ -10,6 +10,7 @@ from corrigo.articles.models import Article
 from corrigo.desk import rollup
 from corrigo.desk.metrics import period_metrics
 from corrigo.desk.models import BylineChange, MetricsDay
+from corrigo.desk.tally import stored_length, unpacked
 from corrigo.reports import actions
 from corrigo.reports.models import Case, Report
 from tests.desk.conftest import report
@@ -74,11 +75,17 @@ def test_rolling_up_covers_every_closed_day_from_the_first_case(seeded):
     first = date(2025, 2, 28)  # the first seeded case
     yesterday = timezone.localdate() - timedelta(days=1)
     assert days == (yesterday - first).days + 1
-    stored = json.loads(MetricsDay.objects.get(site=seeded, day=date(2025, 3, 1)).figures)
+    row = MetricsDay.objects.get(site=seeded, day=date(2025, 3, 1))
+    stored, lists = json.loads(row.figures), unpacked(bytes(row.lists))
     assert stored["reports"] == 3  # Augest's two readers, islanders' one
     assert sorted(stored["category"]) == ["fact"]
-    assert stored["category"]["fact"][:3] == [2, 3, {"fixed": 2}]
-    assert stored["category"]["fact"][3:] == [[3600, 7200], [14400, 36000]]  # seconds, sorted
+    assert stored["category"]["fact"] == [2, 3, {"fixed": 2}, 2, 2]  # two durations to first action, two to fix
+    assert list(lists[:4]) == [3600, 7200, 14400, 36000]  # seconds, each list sorted
+    # Then the same durations per section and per author, and an article id per case and per fixed case.
+    assert (stored["articles"], stored["fixed_articles"]) == (2, 2)
+    cases = Case.objects.filter(site=seeded, created_at__date=date(2025, 3, 1))
+    assert sorted(lists[-4:-2]) == sorted(lists[-2:]) == sorted(cases.values_list("article_id", flat=True))
+    assert len(lists) == stored_length(stored) == 4 * 3 + 4
     assert not MetricsDay.objects.filter(site=seeded, day=timezone.localdate()).exists()  # today is tallied live
 
 
@@ -221,6 +228,26 @@ def test_rebuild_rolls_up_every_day_anew(seeded):
     MetricsDay.objects.filter(site=seeded, day=date(2025, 3, 1)).update(figures="{}")  # damaged
     assert rollup.roll(seeded, rebuild=True) == MetricsDay.objects.filter(site=seeded).count()
     assert rolled(seeded, *WEEK) == live(seeded, *WEEK)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"figures": "{}"},
+        {"figures": "not json"},
+        {"figures": '{"reports": 3, "category": {"fact": [2, 3]}}'},
+        {"lists": b"\x01\x02\x03"},  # not whole integers
+        {"lists": b""},  # fewer integers than the counts say
+        {"lists": b"\x00" * 8 * 40},  # more
+    ],
+)
+def test_a_damaged_roll_up_is_counted_from_its_cases(seeded, damage, caplog):
+    rollup.roll(seeded)
+    expected = live(seeded, *WEEK)
+    MetricsDay.objects.filter(site=seeded, day=date(2025, 3, 1)).update(**damage)
+    assert date(2025, 3, 1) not in rollup.usable_days(seeded, *WEEK)
+    assert "cannot be read" in caplog.text
+    assert rolled(seeded, *WEEK) == expected
 
 
 @pytest.mark.parametrize("days", [7, 92, 731])

@@ -16,14 +16,16 @@ row per day, not a row per case.
 
 import gc
 import heapq
+from array import array
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import chain
 
 from corrigo.articles.models import Article
 from corrigo.desk.rollup import usable_days
-from corrigo.desk.tally import Figures, percentile, reports_on, tally_days
+from corrigo.desk.tally import DIMENSIONS, Figures, percentile, reports_on, tally_days
 from corrigo.reports.models import CaseStatus, Category
 
 __all__ = ["Figures", "Metrics", "percentile", "period_metrics"]
@@ -33,7 +35,6 @@ MAX_DAYS = 731
 DAILY_UP_TO = 92
 TOP = 10
 UNKNOWN = ""
-DIMENSIONS = ("category", "section", "author")
 
 
 @dataclass
@@ -101,7 +102,7 @@ def _period_metrics(site, start: date, end: date) -> Metrics:
     live = [day for day in days if day not in stored]
     # The days no roll-up answers for, counted now and put in the roll-ups' form: one path on.
     stored |= {day: tally.stored(0) for day, tally in tally_days(site, live).items()}
-    reports = sum(figures["reports"] for figures in stored.values()) + reports_on(site, live)
+    reports = sum(figures["reports"] for figures, _ in stored.values()) + reports_on(site, live)
 
     weekly = len(days) > DAILY_UP_TO
     first_day = start - timedelta(days=start.weekday()) if weekly else start
@@ -110,20 +111,22 @@ def _period_metrics(site, start: date, end: date) -> Metrics:
 
     # Summed per category, section and author over the days: a few dozen groups a day, stored or live.
     summed: dict[str, dict[str, Figures]] = {dimension: {} for dimension in DIMENSIONS}
-    articles, fixed_articles = Counter(), Counter()
-    for day, figures in stored.items():
+    articles, fixed_articles = [], Counter()  # an article id per case, a day's at a time; the fixed ones counted
+    for day, (figures, lists) in stored.items():
+        at = 0
         for dimension in DIMENSIONS:
             groups = summed[dimension]
             for key, row in figures[dimension].items():
                 group = groups.get(key)
                 if group is None:
                     group = groups[key] = Figures("", "")
-                group.add_stored(row)
-        articles.update(figures["articles"])
-        fixed_articles.update(figures["fixed_articles"])
+                at = group.add_stored(row, lists, at)
+        cases, fixed = figures["articles"], figures["fixed_articles"]
+        articles.append(lists[at : at + cases])
+        fixed_articles.update(lists[at + cases : at + cases + fixed])
         bucket = buckets[(day - first_day).days // step]
-        bucket.cases += len(figures["articles"])
-        bucket.fixed += len(figures["fixed_articles"])
+        bucket.cases += cases
+        bucket.fixed += fixed
 
     categories = {c.value: Figures(c.value, c.label) for c in Category} | {"": Figures("", "No category")}
     other = categories[""]
@@ -131,6 +134,7 @@ def _period_metrics(site, start: date, end: date) -> Metrics:
         categories.get(key, other).merge(figures)
     total = Figures("all", "All cases")
     for figures in categories.values():
+        figures.sort()  # then the total's durations are a few sorted runs, which sorting merges in one pass
         total.merge(figures)
     sections = {key: _named(key, figures) for key, figures in summed["section"].items()}
     authors = {key: _named(key, figures) for key, figures in summed["author"].items()}
@@ -171,8 +175,16 @@ def _largest(groups: dict[str, Figures]) -> list[Figures]:
     return named[:TOP] + unknown
 
 
-def _top_articles(cases_of: Counter, fixed_of: Counter) -> list[TopArticle]:
-    """The TOP articles with most fixed cases in the cohort (then most cases), with their titles: one query."""
-    ranked = heapq.nsmallest(TOP, ((-fixed, -cases_of[pk], pk) for pk, fixed in fixed_of.items()))
+def _top_articles(articles: list[array], fixed_of: Counter) -> list[TopArticle]:
+    """The TOP articles with most fixed cases in the cohort (then most cases), with their titles: one query.
+
+    `articles` holds an article id per case. Only an article with as many fixed cases as the
+    TOP-th most can have a place, so only those articles' cases are counted."""
+    if not fixed_of:
+        return []
+    least = heapq.nlargest(TOP, fixed_of.values())[-1]
+    contenders = {pk for pk, fixed in fixed_of.items() if fixed >= least}
+    cases_of = Counter(filter(contenders.__contains__, chain.from_iterable(articles)))
+    ranked = heapq.nsmallest(TOP, ((-fixed_of[pk], -cases, pk) for pk, cases in cases_of.items()))
     found = {a["pk"]: a for a in Article.objects.filter(pk__in=[pk for *_, pk in ranked]).values("pk", "title", "url")}
     return [TopArticle(pk, found[pk]["title"], found[pk]["url"], -fixed, -cases) for fixed, cases, pk in ranked if pk in found]

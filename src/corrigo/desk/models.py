@@ -29,17 +29,21 @@ class SavedFilter(models.Model):
 class MetricsDay(models.Model):
     """One closed day's metrics figures for a site, rolled up from its cases (desk/rollup.py).
 
-    `figures` holds, as JSON text, the day's cohort tallied per category, section and author (counts and
-    sorted duration lists, so medians over many days stay exact) and the reports received
-    that day. A row is only used while nothing logged since `rolled_at` touched the day.
+    `figures` holds, as JSON text, the day's cohort counted per category, section and author
+    and the reports received that day; `lists` the integers those counts are over, packed
+    (DayTally.stored): each group's sorted durations, so medians over many days stay exact,
+    and an article id per case and per fixed case. A row is only used while nothing logged
+    since `rolled_at` touched the day (decisions 0038, 0042).
     """
 
     site = models.ForeignKey("corrigo_sites.Site", on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     rolled_at = models.DateTimeField()
-    # JSON as text, not jsonb: PostgreSQL hands text back without converting it, and stores it
-    # uncompressed (migration desk/0002), which long periods read a row a day of.
+    # JSON as text, not jsonb: PostgreSQL hands text back without converting it. Both columns
+    # are stored uncompressed (migrations desk/0002, desk/0003): long periods read a row a day.
     figures = models.TextField()
+    # 64-bit little-endian integers: read back with one copy, where JSON parsed every number.
+    lists = models.BinaryField(default=b"")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["site", "day"], name="unique_metrics_day")]

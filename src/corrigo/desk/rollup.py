@@ -18,6 +18,7 @@ The worker re-rolls touched days and rolls newly closed ones every few minutes
 import bisect
 import json
 import logging
+from array import array
 from datetime import date, datetime, timedelta
 
 from django.db.models import Min
@@ -25,7 +26,18 @@ from django.utils import timezone
 
 from corrigo.audit.models import Entry
 from corrigo.desk.models import BylineChange, MetricsDay
-from corrigo.desk.tally import DayTally, Instant, day_edges, day_ranges, midnight, plain_rows, tally_days
+from corrigo.desk.tally import (
+    DayTally,
+    Instant,
+    day_edges,
+    day_ranges,
+    midnight,
+    packed,
+    plain_rows,
+    stored_length,
+    tally_days,
+    unpacked,
+)
 from corrigo.jobs import queue
 from corrigo.reports.models import Case, Report
 from corrigo.sites.models import Site
@@ -42,15 +54,33 @@ ROLL_EVERY_SECONDS = 300
 DAYS_PER_TRANSACTION = 31
 
 
-def usable_days(site, start: date, end: date) -> dict[date, dict]:
-    """The period's rolled-up days that nothing touched since their roll-up: their stored figures.
+def usable_days(site, start: date, end: date) -> dict[date, tuple[dict, array]]:
+    """The period's rolled-up days that nothing touched since their roll-up: their stored figures
+    and lists (DayTally.stored's form). A row that cannot be read is left out: its day is counted live.
 
     Two queries (the rows; what changed since the oldest of them)."""
-    rows = list(MetricsDay.objects.filter(site=site, day__gte=start, day__lte=end).values_list("day", "rolled_at", "figures"))
+    rows = list(
+        MetricsDay.objects.filter(site=site, day__gte=start, day__lte=end).values_list("day", "rolled_at", "figures", "lists")
+    )
     if not rows:
         return {}
-    touched = touched_days(site, min(rolled_at for _, rolled_at, _ in rows) - MARGIN, start, end)
-    return {day: json.loads(figures) for day, _, figures in rows if day not in touched}
+    touched = touched_days(site, min(row[1] for row in rows) - MARGIN, start, end)
+    usable = {}
+    for day, _, figures, lists in rows:
+        if day not in touched and (read := _read(site, day, figures, lists)):
+            usable[day] = read
+    return usable
+
+
+def _read(site, day: date, figures: str, lists: bytes) -> tuple[dict, array] | None:
+    try:
+        read = json.loads(figures), unpacked(lists)
+        if stored_length(read[0]) == len(read[1]):
+            return read
+    except (ValueError, KeyError, TypeError):
+        pass
+    log.warning("metrics: the roll-up of %s for site %s cannot be read; the day is counted from its cases", day, site.pk)
+    return None
 
 
 def touched_days(site, since: datetime, start: date, end: date) -> set[date]:
@@ -105,15 +135,12 @@ def roll(site: Site, *, rebuild: bool = False) -> int:
         with write_transaction():
             tallies, reports = tally_days(site, chunk), reports_per_day(site, chunk)
             MetricsDay.objects.filter(site=site, day__in=chunk).delete()
-            MetricsDay.objects.bulk_create(
-                MetricsDay(
-                    site=site,
-                    day=day,
-                    rolled_at=started,
-                    figures=json.dumps(tallies.get(day, DayTally()).stored(reports[day]), separators=(",", ":")),
-                )
-                for day in chunk
-            )
+            rows = []
+            for day in chunk:
+                figures, lists = tallies.get(day, DayTally()).stored(reports[day])
+                figures = json.dumps(figures, separators=(",", ":"))
+                rows.append(MetricsDay(site=site, day=day, rolled_at=started, figures=figures, lists=packed(lists)))
+            MetricsDay.objects.bulk_create(rows)
     # The others were checked for changes just now: nothing touched them, so they hold as of `started`.
     MetricsDay.objects.filter(site=site, rolled_at__lt=started).update(rolled_at=started)
     # A byline change older than every roll-up can no longer make one stale.
