@@ -305,5 +305,5 @@ def test_the_top_articles_are_those_of_counting_every_case(site, django_assert_m
         fixed = +fixed
         everyone = sorted((-fixed[pk], -cases[pk], pk) for pk in fixed)[: metrics.TOP]
         with django_assert_max_num_queries(1):
-            top = metrics._top_articles(days, fixed)
+            top = metrics._top_articles(array("q", [pk for day in days for pk in day]), fixed)
         assert [(a.article_id, a.fixed, a.cases) for a in top] == [(pk, -f, -c) for f, c, pk in everyone]

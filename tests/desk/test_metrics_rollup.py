@@ -2,15 +2,17 @@
 
 import json
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
 from corrigo.articles.models import Article
 from corrigo.desk import rollup
 from corrigo.desk.metrics import period_metrics
 from corrigo.desk.models import BylineChange, MetricsDay
-from corrigo.desk.tally import stored_length, unpacked
+from corrigo.desk.tally import check_stored, per_day, unpacked
 from corrigo.reports import actions
 from corrigo.reports.models import Case, Report
 from tests.desk.conftest import report
@@ -19,6 +21,7 @@ from tests.desk.test_metrics import SEEDED, at, seeded
 pytestmark = pytest.mark.django_db
 
 WEEK = (date(2025, 3, 1), date(2025, 3, 7))
+MARCH = (date(2025, 3, 1), date(2025, 3, 31))  # the seeded cases' first whole month
 HALF_YEAR = (date(2025, 1, 1), date(2025, 6, 30))
 
 
@@ -75,7 +78,7 @@ def test_rolling_up_covers_every_closed_day_from_the_first_case(seeded):
     first = date(2025, 2, 28)  # the first seeded case
     yesterday = timezone.localdate() - timedelta(days=1)
     assert days == (yesterday - first).days + 1
-    row = MetricsDay.objects.get(site=seeded, day=date(2025, 3, 1))
+    row = MetricsDay.objects.get(site=seeded, day=date(2025, 3, 1), last_day=date(2025, 3, 1))
     stored, lists = json.loads(row.figures), unpacked(bytes(row.lists))
     assert stored["reports"] == 3  # Augest's two readers, islanders' one
     assert sorted(stored["category"]) == ["fact"]
@@ -85,7 +88,8 @@ def test_rolling_up_covers_every_closed_day_from_the_first_case(seeded):
     assert (stored["articles"], stored["fixed_articles"]) == (2, 2)
     cases = Case.objects.filter(site=seeded, created_at__date=date(2025, 3, 1))
     assert sorted(lists[-4:-2]) == sorted(lists[-2:]) == sorted(cases.values_list("article_id", flat=True))
-    assert len(lists) == stored_length(stored) == 4 * 3 + 4
+    assert len(lists) == 4 * 3 + 4
+    check_stored(stored, lists, 1)
     assert not MetricsDay.objects.filter(site=seeded, day=timezone.localdate()).exists()  # today is tallied live
 
 
@@ -93,8 +97,64 @@ def test_rolling_up_covers_every_closed_day_from_the_first_case(seeded):
 def test_rolled_up_days_give_the_figures_of_every_case(seeded, period):
     rollup.roll(seeded)
     first = max(period[0], date(2025, 2, 28))  # no roll-up before the first case: those days are counted (none)
-    assert set(rollup.usable_days(seeded, *period)) == {first + timedelta(days=n) for n in range((period[1] - first).days + 1)}
+    assert rollup.covered(rollup.usable_days(seeded, *period)) == {
+        first + timedelta(days=n) for n in range((period[1] - first).days + 1)
+    }
     assert rolled(seeded, *period) == live(seeded, *period)
+
+
+def month_rows(site):
+    return MetricsDay.objects.filter(site=site).exclude(last_day=F("day"))
+
+
+def test_every_whole_closed_month_has_a_roll_up_of_its_days(seeded):
+    rollup.roll(seeded)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    months = list(month_rows(seeded).order_by("day").values_list("day", "last_day"))
+    assert months[0] == MARCH  # February's first case came on its 28th: no whole month before March
+    assert all(first.day == 1 and (last + timedelta(days=1)).day == 1 for first, last in months)
+    assert all((following - last).days == 1 for (_, last), (following, _) in pairwise(months))
+    assert months[-1][1] <= yesterday < months[-1][1] + timedelta(days=32)  # the month still going on has none
+    stored = rollup.usable_days(seeded, *MARCH)
+    assert list(stored) == [MARCH[0]]  # one row for the month, none of its days'
+    assert rollup.covered(stored) == {MARCH[0] + timedelta(days=n) for n in range(31)}
+    figures, lists = stored[MARCH[0]]
+    check_stored(figures, lists, 31)
+    assert figures["days"][:7] == [[2, 2], [1, 0], [1, 1], [0, 0], [1, 0], [1, 0], [0, 0]]  # cases, fixed per day
+    assert rolled(seeded, *MARCH) == live(seeded, *MARCH)
+
+
+def test_a_touched_month_is_read_from_its_days_until_the_next_roll(seeded, editor):
+    rollup.roll(seeded)
+    fix(editor, "Tuesday")
+    tuesday = case_of("Tuesday").created_at.date()
+    stored = rollup.usable_days(seeded, *MARCH)
+    assert MARCH[0] in stored and len(per_day(stored[MARCH[0]][0])) == 1  # March 1st's own row, not the month's
+    assert rollup.covered(stored) == {MARCH[0] + timedelta(days=n) for n in range(31)} - {tuesday}
+    assert rolled(seeded, *MARCH) == live(seeded, *MARCH)
+    made = month_rows(seeded).get(day=MARCH[0]).pk
+    rollup.roll(seeded)
+    assert month_rows(seeded).get(day=MARCH[0]).pk != made  # summed anew from the days
+    assert list(rollup.usable_days(seeded, *MARCH)) == [MARCH[0]]
+    assert rolled(seeded, *MARCH) == live(seeded, *MARCH)
+
+
+def test_a_damaged_month_is_read_from_its_days(seeded, caplog):
+    rollup.roll(seeded)
+    expected = live(seeded, *MARCH)
+    month_rows(seeded).filter(day=MARCH[0]).update(lists=b"")
+    assert len(rollup.usable_days(seeded, *MARCH)) == 31
+    assert "cannot be read" in caplog.text
+    assert rolled(seeded, *MARCH) == expected
+
+
+def test_a_month_with_a_day_not_rolled_up_gets_no_roll_up(seeded):
+    rollup.roll(seeded)
+    MetricsDay.objects.filter(site=seeded, day=date(2025, 4, 9), last_day=date(2025, 4, 9)).delete()
+    rollup._roll_month(seeded, rollup._days(date(2025, 4, 1), date(2025, 4, 30)), timezone.now())
+    assert not month_rows(seeded).filter(day=date(2025, 4, 1)).exists()
+    assert rollup.roll(seeded) == 1  # the day again, and then its month
+    assert month_rows(seeded).filter(day=date(2025, 4, 1), last_day=date(2025, 4, 30)).exists()
 
 
 def test_the_hand_counted_figures_come_from_the_roll_ups(seeded):
@@ -110,57 +170,57 @@ def case_of(word):
     return Case.objects.get(exact=word)
 
 
-def fix(editor, word):
+def fix(editor, word, period=WEEK):
     actions.resolve(case_of(word), "fixed", by=editor)
 
 
-def judge_not_an_error(editor, word):
+def judge_not_an_error(editor, word, period=WEEK):
     actions.resolve(case_of(word), "not_error", by=editor)
 
 
-def reopen(editor, word):
+def reopen(editor, word, period=WEEK):
     actions.reopen(case_of(word), by=editor)
 
 
-def assign(editor, word):
+def assign(editor, word, period=WEEK):
     actions.assign(case_of(word), editor, by=editor)
 
 
-def note(editor, word):
+def note(editor, word, period=WEEK):
     actions.add_note(case_of(word), "Asked the reporter.", by=editor)
 
 
-def merge(editor, word):
+def merge(editor, word, period=WEEK):
     actions.merge(case_of(word), case_of("Augest"), by=editor)
 
 
-def unmerge(editor, word):
+def unmerge(editor, word, period=WEEK):
     actions.merge(case_of(word), case_of("Augest"), by=editor)
     rollup.roll(case_of(word).site)  # the merge rolled up: only the unmerge is new
-    merged = rolled(case_of(word).site, *WEEK)
+    merged = rolled(case_of(word).site, *period)
     actions.unmerge(case_of(word), by=editor)
     return merged
 
 
-def undo(editor, word):
+def undo(editor, word, period=WEEK):
     actions.resolve(case_of(word), "spam", by=editor, batch="b1")
     rollup.roll(case_of(word).site)
-    marked = rolled(case_of(word).site, *WEEK)
+    marked = rolled(case_of(word).site, *period)
     actions.undo("b1", by=editor)
     return marked
 
 
-def another_reader(editor, word):
+def another_reader(editor, word, period=WEEK):
     url, _, category, *_ = next(row for row in SEEDED if row[1] == word)
     made = report(exact=word, url=url, category=category or None)
     assert made.case_id == case_of(word).pk  # joined the case, now with one reader more
 
 
-def section_changed(editor, word):
+def section_changed(editor, word, period=WEEK):
     Article.objects.filter(cases__exact=word).update(section="World")
 
 
-def author_changed(editor, word):
+def author_changed(editor, word, period=WEEK):
     Article.objects.filter(cases__exact=word).update(author="Bram Keller")
 
 
@@ -180,15 +240,16 @@ def author_changed(editor, word):
         author_changed,
     ],
 )
-def test_a_change_reaches_the_figures_at_once(seeded, editor, change):
+@pytest.mark.parametrize("period", [WEEK, MARCH], ids=["days", "month"])
+def test_a_change_reaches_the_figures_at_once(seeded, editor, change, period):
     word = "Tuesday" if change in (fix, judge_not_an_error, assign, note, merge, unmerge, undo, another_reader) else "ferry"
     if change is reopen:
         word = "council"
     rollup.roll(seeded)
-    before = rolled(seeded, *WEEK)
-    before = change(editor, word) or before  # unmerge and undo: the figures before their last step
-    after = rolled(seeded, *WEEK)
-    assert after == live(seeded, *WEEK)
+    before = rolled(seeded, *period)
+    before = change(editor, word, period) or before  # unmerge and undo: the figures before their last step
+    after = rolled(seeded, *period)
+    assert after == live(seeded, *period)
     assert after != before
 
 
@@ -197,7 +258,7 @@ def test_a_change_is_rolled_up_by_the_next_roll(seeded, editor):
     assert rollup.roll(seeded) == 0  # nothing touched, nothing new
     fix(editor, "Tuesday")
     assert rollup.roll(seeded) == 1  # the day of the case
-    assert rollup.usable_days(seeded, *WEEK).keys() == {WEEK[0] + timedelta(days=n) for n in range(7)}
+    assert rollup.covered(rollup.usable_days(seeded, *WEEK)) == {WEEK[0] + timedelta(days=n) for n in range(7)}
     assert rolled(seeded, *WEEK) == live(seeded, *WEEK)
 
 
@@ -220,13 +281,13 @@ def test_a_case_just_before_midnight_counts_on_its_own_day(site):
     for figures in (rolled(site, date(2025, 3, 2), date(2025, 3, 3)), live(site, date(2025, 3, 2), date(2025, 3, 3))):
         assert figures["buckets"] == [(date(2025, 3, 2), 1, 0), (date(2025, 3, 3), 0, 0)]
         assert figures["reports"] == 1
-    assert json.loads(MetricsDay.objects.get(site=site, day=date(2025, 3, 2)).figures)["reports"] == 1
+    assert json.loads(MetricsDay.objects.get(site=site, day=date(2025, 3, 2), last_day=date(2025, 3, 2)).figures)["reports"] == 1
 
 
 def test_rebuild_rolls_up_every_day_anew(seeded):
     rollup.roll(seeded)
     MetricsDay.objects.filter(site=seeded, day=date(2025, 3, 1)).update(figures="{}")  # damaged
-    assert rollup.roll(seeded, rebuild=True) == MetricsDay.objects.filter(site=seeded).count()
+    assert rollup.roll(seeded, rebuild=True) == MetricsDay.objects.filter(site=seeded, last_day=F("day")).count()
     assert rolled(seeded, *WEEK) == live(seeded, *WEEK)
 
 
@@ -244,8 +305,8 @@ def test_rebuild_rolls_up_every_day_anew(seeded):
 def test_a_damaged_roll_up_is_counted_from_its_cases(seeded, damage, caplog):
     rollup.roll(seeded)
     expected = live(seeded, *WEEK)
-    MetricsDay.objects.filter(site=seeded, day=date(2025, 3, 1)).update(**damage)
-    assert date(2025, 3, 1) not in rollup.usable_days(seeded, *WEEK)
+    MetricsDay.objects.filter(site=seeded, day=date(2025, 3, 1), last_day=date(2025, 3, 1)).update(**damage)
+    assert date(2025, 3, 1) not in rollup.covered(rollup.usable_days(seeded, *WEEK))
     assert "cannot be read" in caplog.text
     assert rolled(seeded, *WEEK) == expected
 
@@ -260,11 +321,19 @@ def test_at_most_five_queries_whatever_the_period(seeded, django_assert_max_num_
         period_metrics(seeded, WEEK[1] - timedelta(days=days - 1), WEEK[1])
 
 
+def test_a_touched_month_costs_one_query_more(seeded, editor, django_assert_max_num_queries):
+    rollup.roll(seeded)
+    fix(editor, "Tuesday")
+    with django_assert_max_num_queries(6):
+        figures = period_metrics(seeded, *MARCH)
+    assert summary(figures) == live(seeded, *MARCH)
+
+
 def test_the_cli_rebuilds_a_sites_roll_ups(seeded, capsys):
     from corrigo.cli import main
 
     main(["metrics", "rebuild", "--site", "courier"])
-    days = MetricsDay.objects.filter(site=seeded).count()
+    days = MetricsDay.objects.filter(site=seeded, last_day=F("day")).count()
     assert capsys.readouterr().out.startswith(f"Site 'courier': {days} days rolled up in ")
     assert main(["metrics", "roll", "--site", "nowhere"]) == 2
     assert "there is no site 'nowhere'" in capsys.readouterr().err

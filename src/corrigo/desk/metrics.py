@@ -7,11 +7,12 @@ error)), and how long the desk took to first act on them and to fix them (median
 section and author; the articles with most fixed cases; new cases per day (per week in
 periods longer than three months). Reports are those received in the period.
 
-At most five queries whatever the period (decision 0038): the period's daily roll-ups and
-what touched their days since (desk/rollup.py); the cases of the days no roll-up answers
-for (today, days touched since), tallied live per category, section and author
-(desk/tally.py), and those days' reports; the top articles' titles. So a long period reads a
-row per day, not a row per case.
+At most five queries whatever the period (decisions 0038, 0042): the period's roll-ups (a
+row per whole month, a row per day outside them) and what touched their days since
+(desk/rollup.py); the cases of the days no roll-up answers for (today, days touched since),
+tallied live per category, section and author (desk/tally.py), and those days' reports; the
+top articles' titles. One more while a month touched since its roll-up is read from its
+days' rows (until the worker's next roll). So two years read 24 rows, not 400,000 cases.
 """
 
 import gc
@@ -21,11 +22,10 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import chain
 
 from corrigo.articles.models import Article
-from corrigo.desk.rollup import usable_days
-from corrigo.desk.tally import DIMENSIONS, Figures, percentile, reports_on, tally_days
+from corrigo.desk.rollup import covered, usable_days
+from corrigo.desk.tally import DayTally, Figures, per_day, percentile, reports_on, tally_days
 from corrigo.reports.models import CaseStatus, Category
 
 __all__ = ["Figures", "Metrics", "percentile", "period_metrics"]
@@ -99,7 +99,8 @@ def period_metrics(site, start: date, end: date) -> Metrics:
 def _period_metrics(site, start: date, end: date) -> Metrics:
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
     stored = usable_days(site, start, end)
-    live = [day for day in days if day not in stored]
+    answered = covered(stored)
+    live = [day for day in days if day not in answered]
     # The days no roll-up answers for, counted now and put in the roll-ups' form: one path on.
     stored |= {day: tally.stored(0) for day, tally in tally_days(site, live).items()}
     reports = sum(figures["reports"] for figures, _ in stored.values()) + reports_on(site, live)
@@ -109,35 +110,26 @@ def _period_metrics(site, start: date, end: date) -> Metrics:
     step = 7 if weekly else 1
     buckets = [Bucket(first_day + timedelta(days=n)) for n in range(0, (end - first_day).days + 1, step)]
 
-    # Summed per category, section and author over the days: a few dozen groups a day, stored or live.
-    summed: dict[str, dict[str, Figures]] = {dimension: {} for dimension in DIMENSIONS}
-    articles, fixed_articles = [], Counter()  # an article id per case, a day's at a time; the fixed ones counted
-    for day, (figures, lists) in stored.items():
-        at = 0
-        for dimension in DIMENSIONS:
-            groups = summed[dimension]
-            for key, row in figures[dimension].items():
-                group = groups.get(key)
-                if group is None:
-                    group = groups[key] = Figures("", "")
-                at = group.add_stored(row, lists, at)
-        cases, fixed = figures["articles"], figures["fixed_articles"]
-        articles.append(lists[at : at + cases])
-        fixed_articles.update(lists[at + cases : at + cases + fixed])
-        bucket = buckets[(day - first_day).days // step]
-        bucket.cases += cases
-        bucket.fixed += fixed
+    # Summed per category, section and author over the days and months: a few dozen groups each.
+    summed = DayTally()
+    for first, (figures, lists) in stored.items():
+        summed.add_stored(figures, lists)
+        offset = (first - first_day).days
+        for n, (cases, fixed) in enumerate(per_day(figures)):
+            bucket = buckets[(offset + n) // step]
+            bucket.cases += cases
+            bucket.fixed += fixed
 
     categories = {c.value: Figures(c.value, c.label) for c in Category} | {"": Figures("", "No category")}
     other = categories[""]
-    for key, figures in summed["category"].items():
+    for key, figures in summed.category.items():
         categories.get(key, other).merge(figures)
     total = Figures("all", "All cases")
     for figures in categories.values():
         figures.sort()  # then the total's durations are a few sorted runs, which sorting merges in one pass
         total.merge(figures)
-    sections = {key: _named(key, figures) for key, figures in summed["section"].items()}
-    authors = {key: _named(key, figures) for key, figures in summed["author"].items()}
+    sections = {key: _named(key, figures) for key, figures in summed.section.items()}
+    authors = {key: _named(key, figures) for key, figures in summed.author.items()}
     named = bool(sections.keys() - {UNKNOWN} or authors.keys() - {UNKNOWN})
     by_category = [f for f in categories.values() if f.cases]
     by_section = _largest(sections) if named else []
@@ -153,7 +145,7 @@ def _period_metrics(site, start: date, end: date) -> Metrics:
         by_category=by_category,
         by_section=by_section,
         by_author=by_author,
-        top_articles=_top_articles(articles, fixed_articles),
+        top_articles=_top_articles(summed.articles, Counter(summed.fixed_articles)),
         buckets=buckets,
         bucket="week" if weekly else "day",
     )
@@ -175,7 +167,7 @@ def _largest(groups: dict[str, Figures]) -> list[Figures]:
     return named[:TOP] + unknown
 
 
-def _top_articles(articles: list[array], fixed_of: Counter) -> list[TopArticle]:
+def _top_articles(articles: array, fixed_of: Counter) -> list[TopArticle]:
     """The TOP articles with most fixed cases in the cohort (then most cases), with their titles: one query.
 
     `articles` holds an article id per case. Only an article with as many fixed cases as the
@@ -184,7 +176,7 @@ def _top_articles(articles: list[array], fixed_of: Counter) -> list[TopArticle]:
         return []
     least = heapq.nlargest(TOP, fixed_of.values())[-1]
     contenders = {pk for pk, fixed in fixed_of.items() if fixed >= least}
-    cases_of = Counter(filter(contenders.__contains__, chain.from_iterable(articles)))
+    cases_of = Counter(filter(contenders.__contains__, articles))
     ranked = heapq.nsmallest(TOP, ((-fixed_of[pk], -cases, pk) for pk, cases in cases_of.items()))
     found = {a["pk"]: a for a in Article.objects.filter(pk__in=[pk for *_, pk in ranked]).values("pk", "title", "url")}
     return [TopArticle(pk, found[pk]["title"], found[pk]["url"], -fixed, -cases) for fixed, cases, pk in ranked if pk in found]

@@ -27,17 +27,20 @@ class SavedFilter(models.Model):
 
 
 class MetricsDay(models.Model):
-    """One closed day's metrics figures for a site, rolled up from its cases (desk/rollup.py).
+    """A closed day's metrics figures for a site, rolled up from its cases, or a closed month's,
+    summed from its days' (desk/rollup.py).
 
-    `figures` holds, as JSON text, the day's cohort counted per category, section and author
-    and the reports received that day; `lists` the integers those counts are over, packed
-    (DayTally.stored): each group's sorted durations, so medians over many days stay exact,
-    and an article id per case and per fixed case. A row is only used while nothing logged
-    since `rolled_at` touched the day (decisions 0038, 0042).
+    `figures` holds, as JSON text, the cohort counted per category, section and author and
+    the reports received (a month's also each day's cases and fixed cases); `lists` the
+    integers those counts are over, packed (DayTally.stored): each group's sorted durations,
+    so medians over many days stay exact, and an article id per case and per fixed case. A
+    row is only used while nothing logged since `rolled_at` touched its days (decisions
+    0038, 0042).
     """
 
     site = models.ForeignKey("corrigo_sites.Site", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
+    day = models.DateField()  # the first day
+    last_day = models.DateField()  # the same day, or the month's last
     rolled_at = models.DateTimeField()
     # JSON as text, not jsonb: PostgreSQL hands text back without converting it. Both columns
     # are stored uncompressed (migrations desk/0002, desk/0003): long periods read a row a day.
@@ -46,10 +49,10 @@ class MetricsDay(models.Model):
     lists = models.BinaryField(default=b"")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["site", "day"], name="unique_metrics_day")]
+        constraints = [models.UniqueConstraint(fields=["site", "day", "last_day"], name="unique_metrics_span")]
 
     def __str__(self) -> str:
-        return f"{self.site_id} {self.day}"
+        return f"{self.site_id} {self.day}" + ("" if self.last_day == self.day else f" to {self.last_day}")
 
 
 class BylineChange(models.Model):

@@ -1,27 +1,35 @@
-"""Daily roll-ups of the metrics figures, so a long period reads a row per day instead of every case.
+"""Daily and monthly roll-ups of the metrics figures, so a long period reads a row per day or
+month instead of every case.
 
 A closed day's cohort, tallied as the page would (desk/tally.py), is stored as one
-`MetricsDay` row with the time the roll-up started. The page uses a row only while nothing
-touched that day since: every change to a figure leaves a timestamped trace that one query
-finds (decision 0038) —
+`MetricsDay` row with the time the roll-up started; a closed month's days, once rolled up,
+are summed into one more row spanning the month (its `last_day` the month's), which keeps
+each day's cases and fixed cases for the per-day chart. The page uses a row only while
+nothing touched any of its days since: every change to a figure leaves a timestamped trace
+that one query finds (decision 0038) —
 - a report (intake): a new reader on a case, its category raised, the report's own day;
 - a site log line (every case action: outcome, reopen, assignment, note, merge, unmerge,
   undo), for the case and the other case of a merge;
 - a `BylineChange` (a database trigger on the articles' section and author).
-A day touched since its roll-up, a day not rolled up yet and today are tallied live from the
-cases, so the figures are never stale; the roll-up only decides how fast they come.
+A month with a touched day is read from its other days' rows; a day touched since its
+roll-up, a day not rolled up yet and today are tallied live from the cases, so the figures
+are never stale; the roll-ups only decide how fast they come (decision 0042).
 
-The worker re-rolls touched days and rolls newly closed ones every few minutes
-(`metrics.roll`); `corrigo metrics rebuild` rolls a site's whole history anew.
+The worker re-rolls touched days (and the months they are in) and rolls newly closed ones
+every few minutes (`metrics.roll`); `corrigo metrics rebuild` rolls a site's whole history anew.
 """
 
 import bisect
 import json
 import logging
+import operator
 from array import array
 from datetime import date, datetime, timedelta
+from functools import reduce
 
-from django.db.models import Min
+import psycopg
+from django.db import connection
+from django.db.models import Exists, F, Min, OuterRef, Q
 from django.utils import timezone
 
 from corrigo.audit.models import Entry
@@ -29,12 +37,13 @@ from corrigo.desk.models import BylineChange, MetricsDay
 from corrigo.desk.tally import (
     DayTally,
     Instant,
+    check_stored,
     day_edges,
     day_ranges,
     midnight,
     packed,
+    per_day,
     plain_rows,
-    stored_length,
     tally_days,
     unpacked,
 )
@@ -55,31 +64,80 @@ DAYS_PER_TRANSACTION = 31
 
 
 def usable_days(site, start: date, end: date) -> dict[date, tuple[dict, array]]:
-    """The period's rolled-up days that nothing touched since their roll-up: their stored figures
-    and lists (DayTally.stored's form). A row that cannot be read is left out: its day is counted live.
+    """The period's roll-ups that nothing touched since they were made, by their first day: each
+    one's stored figures and lists (DayTally.stored's form). A month's is used where the whole
+    month is in the period and untouched, otherwise its days'. A row that cannot be read is
+    left out: its days are counted live (`covered` says which days the roll-ups answer for).
 
-    Two queries (the rows; what changed since the oldest of them)."""
-    rows = list(
-        MetricsDay.objects.filter(site=site, day__gte=start, day__lte=end).values_list("day", "rolled_at", "figures", "lists")
-    )
+    Two queries (the rows, but the days of the period's months; what changed since the oldest
+    of them), and one more for the days of a month that cannot be used."""
+    in_period = MetricsDay.objects.filter(site=site, day__gte=start, last_day__lte=end)
+    months = in_period.exclude(last_day=F("day"))
+    in_a_month = months.filter(day__lte=OuterRef("day"), last_day__gte=OuterRef("day"))
+    rows = _rows(in_period.filter(~Q(last_day=F("day")) | ~Exists(in_a_month)))
     if not rows:
         return {}
-    touched = touched_days(site, min(row[1] for row in rows) - MARGIN, start, end)
+    since = min(row[2] for row in rows) - MARGIN
+    touched = touched_days(site, since, start, end)
     usable = {}
-    for day, _, figures, lists in rows:
-        if day not in touched and (read := _read(site, day, figures, lists)):
-            usable[day] = read
+    for first, last, _, figures, lists in rows:
+        days = _days(first, last)
+        if touched.isdisjoint(days) and (read := _read(site, first, last, figures, lists)):
+            usable[first] = read
+    unused = [first for first, last, *_ in rows if first != last and first not in usable]
+    if unused:  # a month touched since its roll-up, or not readable: its days' rows instead
+        days = in_period.filter(last_day=F("day")).filter(
+            reduce(operator.or_, (Q(day__gte=m, day__lte=_month_end(m)) for m in unused))
+        )
+        rows = _rows(days)
+        if rows and (oldest := min(row[2] for row in rows) - MARGIN) < since:
+            touched = touched_days(site, oldest, start, end)
+        for day, _, _, figures, lists in rows:
+            if day not in touched and (read := _read(site, day, day, figures, lists)):
+                usable[day] = read
     return usable
 
 
-def _read(site, day: date, figures: str, lists: bytes) -> tuple[dict, array] | None:
+def _rows(rows) -> list[tuple]:
+    """The roll-ups' columns; on PostgreSQL in binary, which hands `lists` over as its bytes
+    rather than as hexadecimal text to decode (half the rows' read at 731 days)."""
+    columns = ("day", "last_day", "rolled_at", "figures", "lists")
+    if connection.vendor != "postgresql":
+        return list(rows.values_list(*columns))
+    sql, params = rows.values_list(*columns).query.sql_with_params()
+    connection.ensure_connection()
+    # Django's cursors bind parameters on the client, which cannot ask for binary results; one
+    # that binds them on the server can, wrapped as Django wraps its own (query logging, execute_wrapper).
+    raw = psycopg.Cursor(connection.connection)
+    raw.format = psycopg.pq.Format.BINARY
+    with connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _month_end(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def covered(usable: dict[date, tuple[dict, array]]) -> set[date]:
+    """The days that `usable_days`'s roll-ups answer for."""
+    return {day for first, (figures, _) in usable.items() for day in _days(first, first + timedelta(len(per_day(figures)) - 1))}
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _read(site, first: date, last: date, figures: str, lists: bytes) -> tuple[dict, array] | None:
     try:
         read = json.loads(figures), unpacked(lists)
-        if stored_length(read[0]) == len(read[1]):
-            return read
+        check_stored(*read, (last - first).days + 1)
+        return read
     except (ValueError, KeyError, TypeError):
         pass
-    log.warning("metrics: the roll-up of %s for site %s cannot be read; the day is counted from its cases", day, site.pk)
+    log.warning(
+        "metrics: the roll-up of %s to %s for site %s cannot be read; its days are counted from their cases", first, last, site.pk
+    )
     return None
 
 
@@ -115,7 +173,8 @@ def reports_per_day(site, days: list[date]) -> dict[date, int]:
 
 def roll(site: Site, *, rebuild: bool = False) -> int:
     """Roll up the site's closed days that have no roll-up or were touched since theirs (all with
-    `rebuild`). Returns how many days were rolled up."""
+    `rebuild`), then the closed months with a day among those or no roll-up of their own.
+    Returns how many days were rolled up."""
     started = timezone.now()
     # A day is closed once it ended MARGIN ago: no report of it can still be on its way.
     last = timezone.localtime(started - MARGIN).date() - timedelta(days=1)
@@ -123,8 +182,9 @@ def roll(site: Site, *, rebuild: bool = False) -> int:
     if oldest is None:
         return 0
     first = timezone.localtime(oldest).date()
-    wanted = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    existing = dict(MetricsDay.objects.filter(site=site).values_list("day", "rolled_at"))
+    wanted = _days(first, last)
+    rows = MetricsDay.objects.filter(site=site)
+    existing = dict(rows.filter(last_day=F("day")).values_list("day", "rolled_at"))
     if rebuild or not existing:
         days = wanted
     else:
@@ -134,18 +194,55 @@ def roll(site: Site, *, rebuild: bool = False) -> int:
         chunk = days[start : start + DAYS_PER_TRANSACTION]
         with write_transaction():
             tallies, reports = tally_days(site, chunk), reports_per_day(site, chunk)
-            MetricsDay.objects.filter(site=site, day__in=chunk).delete()
-            rows = []
+            rows.filter(day__in=chunk, last_day=F("day")).delete()
+            made = []
             for day in chunk:
                 figures, lists = tallies.get(day, DayTally()).stored(reports[day])
-                figures = json.dumps(figures, separators=(",", ":"))
-                rows.append(MetricsDay(site=site, day=day, rolled_at=started, figures=figures, lists=packed(lists)))
-            MetricsDay.objects.bulk_create(rows)
+                made.append(MetricsDay(site=site, day=day, last_day=day, rolled_at=started, **_columns(figures, lists)))
+            MetricsDay.objects.bulk_create(made)
+    rolled = set(days)
+    monthly = set(rows.exclude(last_day=F("day")).values_list("day", flat=True))
+    for month in _months(first, last):
+        if rebuild or month[0] not in monthly or not rolled.isdisjoint(month):
+            _roll_month(site, month, started)
     # The others were checked for changes just now: nothing touched them, so they hold as of `started`.
-    MetricsDay.objects.filter(site=site, rolled_at__lt=started).update(rolled_at=started)
+    rows.filter(rolled_at__lt=started).update(rolled_at=started)
     # A byline change older than every roll-up can no longer make one stale.
     BylineChange.objects.filter(site=site, changed_at__lt=started - timedelta(days=1)).delete()
     return len(days)
+
+
+def _columns(figures: dict, lists: array) -> dict:
+    return {"figures": json.dumps(figures, separators=(",", ":")), "lists": packed(lists)}
+
+
+def _months(first: date, last: date) -> list[list[date]]:
+    """The whole calendar months from `first` to `last`, each as its days."""
+    months = []
+    month = first if first.day == 1 else _month_end(first) + timedelta(days=1)
+    while _month_end(month) <= last:
+        months.append(_days(month, _month_end(month)))
+        month = _month_end(month) + timedelta(days=1)
+    return months
+
+
+def _roll_month(site: Site, days: list[date], started: datetime) -> bool:
+    """Sum a month's day roll-ups (just made or checked) into the month's; whether it could."""
+    first, last = days[0], days[-1]
+    rows = MetricsDay.objects.filter(site=site, day__gte=first, day__lte=last, last_day=F("day"))
+    with write_transaction():
+        days_rows = rows.order_by("day").values_list("day", "figures", "lists")
+        parts = [_read(site, day, day, figures, lists) for day, figures, lists in days_rows]
+        MetricsDay.objects.filter(site=site, day=first, last_day=last).delete()
+        if len(parts) != len(days) or None in parts:  # a day not rolled up, or not readable: its days are read
+            return False
+        month = DayTally()
+        for figures, lists in parts:
+            month.add_stored(figures, lists)
+        figures, lists = month.stored(sum(figures["reports"] for figures, _ in parts))
+        figures["days"] = [count for figures, _ in parts for count in per_day(figures)]
+        MetricsDay.objects.create(site=site, day=first, last_day=last, rolled_at=started, **_columns(figures, lists))
+    return True
 
 
 @queue.periodic(ROLL_JOB, ROLL_EVERY_SECONDS)

@@ -223,9 +223,9 @@ def day_ranges(days: list[date], column: str = "created_at") -> Q:
 
 @dataclass(slots=True)
 class DayTally:
-    """One day's cohort: figures per category, section and author (keyed by the category's value,
-    the section, the author, "" when not known), and an article id per case and per fixed case
-    (for the articles with most corrections)."""
+    """One day's cohort (or several days' summed): figures per category, section and author
+    (keyed by the category's value, the section, the author, "" when not known), and an
+    article id per case and per fixed case (for the articles with most corrections)."""
 
     category: dict[str, Figures] = field(default_factory=dict)
     section: dict[str, Figures] = field(default_factory=dict)
@@ -234,7 +234,7 @@ class DayTally:
     fixed_articles: array = field(default_factory=ints)
 
     def stored(self, reports: int) -> tuple[dict, array]:
-        """The day as its roll-up keeps it (a MetricsDay's figures and lists), with the reports received that day.
+        """The tally as a roll-up keeps it (a MetricsDay's figures and lists), with the reports received.
 
         The JSON holds the counts; every list's integers follow one another in `lists`, in the
         JSON's order (each group's durations to first action, then to fix; the articles; the
@@ -248,14 +248,39 @@ class DayTally:
         lists += self.fixed_articles
         return figures, lists
 
+    def add_stored(self, figures: dict, lists: array) -> None:
+        """Add a roll-up's figures (a day's or a month's) to these."""
+        at = 0
+        for dimension in DIMENSIONS:
+            groups = getattr(self, dimension)
+            for key, row in figures[dimension].items():
+                group = groups.get(key)
+                if group is None:
+                    group = groups[key] = Figures("", "")
+                at = group.add_stored(row, lists, at)
+        fixed_at = at + figures["articles"]
+        self.articles += lists[at:fixed_at]
+        self.fixed_articles += lists[fixed_at : fixed_at + figures["fixed_articles"]]
 
-def stored_length(figures: dict) -> int:
-    """How many integers a roll-up's JSON says its lists hold (KeyError, TypeError, ValueError when it is not one)."""
+
+def per_day(figures: dict) -> list:
+    """A roll-up's [cases, fixed cases] for each of its days (a month's says them; a day's are its totals)."""
+    return figures.get("days") or [[figures["articles"], figures["fixed_articles"]]]
+
+
+def check_stored(figures: dict, lists: array, days: int) -> None:
+    """ValueError (or KeyError, TypeError) unless `figures` and `lists` are a roll-up of `days` days."""
     total = figures["articles"] + figures["fixed_articles"]
     for dimension in DIMENSIONS:
         for _, _, _, first_actions, fixes in figures[dimension].values():
             total += first_actions + fixes
-    return total
+    counts = per_day(figures)
+    if (
+        total != len(lists)
+        or len(counts) != days
+        or [sum(c for c, _ in counts), sum(f for _, f in counts)] != [figures["articles"], figures["fixed_articles"]]
+    ):
+        raise ValueError("the counts do not match the lists")
 
 
 def day_edges(days: list[date]) -> list:
