@@ -148,6 +148,28 @@ def test_a_damaged_month_is_read_from_its_days(seeded, caplog):
     assert rolled(seeded, *MARCH) == expected
 
 
+def test_a_roll_that_stopped_before_a_month_leaves_no_stale_month(seeded, editor, monkeypatch):
+    rollup.roll(seeded)
+    fix(editor, "Tuesday")
+
+    def stops(*args):
+        raise RuntimeError("the worker was stopped")
+
+    with monkeypatch.context() as stopped, pytest.raises(RuntimeError):
+        stopped.setattr(rollup, "_roll_month", stops)  # after the days were rolled up
+        rollup.roll(seeded)
+    made = month_rows(seeded).get(day=MARCH[0])
+    assert (
+        made.rolled_at
+        < MetricsDay.objects.get(site=seeded, day=case_of("Tuesday").created_at.date(), last_day=F("day")).rolled_at
+    )
+    assert all(len(per_day(figures)) == 1 for figures, _ in rollup.usable_days(seeded, *MARCH).values())  # days' rows only
+    assert rolled(seeded, *MARCH) == live(seeded, *MARCH)  # the month's row is older than the change: not used
+    rollup.roll(seeded)
+    assert list(rollup.usable_days(seeded, *MARCH)) == [MARCH[0]]  # made anew
+    assert rolled(seeded, *MARCH) == live(seeded, *MARCH)
+
+
 def test_a_month_with_a_day_not_rolled_up_gets_no_roll_up(seeded):
     rollup.roll(seeded)
     MetricsDay.objects.filter(site=seeded, day=date(2025, 4, 9), last_day=date(2025, 4, 9)).delete()

@@ -201,9 +201,12 @@ def roll(site: Site, *, rebuild: bool = False) -> int:
                 made.append(MetricsDay(site=site, day=day, last_day=day, rolled_at=started, **_columns(figures, lists)))
             MetricsDay.objects.bulk_create(made)
     rolled = set(days)
-    monthly = set(rows.exclude(last_day=F("day")).values_list("day", flat=True))
+    monthly = dict(rows.exclude(last_day=F("day")).values_list("day", "rolled_at"))
     for month in _months(first, last):
-        if rebuild or month[0] not in monthly or not rolled.isdisjoint(month):
+        made = monthly.get(month[0])
+        # Made anew when one of its days was, and when it is older than one of them (a roll
+        # that stopped between a day and its month): else the step below would vouch for it.
+        if rebuild or made is None or not rolled.isdisjoint(month) or any(existing.get(day, made) > made for day in month):
             _roll_month(site, month, started)
     # The others were checked for changes just now: nothing touched them, so they hold as of `started`.
     rows.filter(rolled_at__lt=started).update(rolled_at=started)
