@@ -333,6 +333,88 @@ def test_a_damaged_roll_up_is_counted_from_its_cases(seeded, damage, caplog):
     assert rolled(seeded, *WEEK) == expected
 
 
+def damaged(figures: dict, how: str) -> str:
+    """A roll-up's JSON with counts of the wrong kind: each once made the page raise halfway through its sums."""
+    rows = [row for dimension in ("category", "section", "author") for row in figures[dimension].values()]
+    if how == "dimension not a mapping":
+        figures["section"] = []
+    elif how == "outcomes null":
+        rows[0][2] = None
+    elif how == "count as text":
+        rows[0][0] = "2"
+    elif how == "negative count":
+        rows[0][1] = -1
+    elif how == "no reports":
+        del figures["reports"]
+    elif how == "a float":
+        figures["articles"] = float(figures["articles"])
+        if "days" in figures:
+            figures["days"][0][0] = float(figures["days"][0][0])
+    elif how == "true for one":
+        figures["fixed_articles"] = True if figures["fixed_articles"] == 1 else figures["fixed_articles"]
+        rows[0][3] = True if rows[0][3] == 1 else "1"
+    elif how == "a day too many":
+        figures["days"] = (figures.get("days") or [[figures["articles"], figures["fixed_articles"]]]) + [[0, 0]]
+    elif how == "a key more":
+        figures["extra"] = 1
+    return json.dumps(figures)
+
+
+DAMAGES = [
+    "dimension not a mapping",
+    "outcomes null",
+    "count as text",
+    "negative count",
+    "no reports",
+    "a float",
+    "true for one",
+    "a day too many",
+    "a key more",
+]
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+@pytest.mark.parametrize("period", [WEEK, MARCH], ids=["day", "month"])
+def test_a_roll_up_with_counts_of_the_wrong_kind_is_counted_from_its_cases(seeded, how, period, caplog):
+    rollup.roll(seeded)
+    expected = live(seeded, *period)
+    row = MetricsDay.objects.get(site=seeded, day=period[0], last_day=date(2025, 3, 1) if period == WEEK else period[1])
+    MetricsDay.objects.filter(pk=row.pk).update(figures=damaged(json.loads(row.figures), how))
+    assert rolled(seeded, *period) == expected
+    assert "cannot be read" in caplog.text
+
+
+def test_a_damaged_day_leaves_its_month_without_a_roll_up_and_the_roll_goes_on(seeded):
+    rollup.roll(seeded)
+    day = MetricsDay.objects.get(site=seeded, day=date(2025, 3, 1), last_day=date(2025, 3, 1))
+    MetricsDay.objects.filter(pk=day.pk).update(figures=damaged(json.loads(day.figures), "outcomes null"))
+    month_rows(seeded).filter(day=MARCH[0]).delete()
+    rollup.roll(seeded)
+    assert not month_rows(seeded).filter(day=MARCH[0]).exists()
+    assert month_rows(seeded).filter(day=date(2025, 4, 1)).exists()
+    assert rolled(seeded, *MARCH) == live(seeded, *MARCH)
+
+
+def test_one_sites_failing_roll_up_does_not_stop_the_others(seeded, monkeypatch, caplog):
+    from corrigo.jobs import queue
+    from corrigo.sites.services import create_site
+
+    other = create_site("gazette", "The Gazette", ["https://gazette.example"])
+    seen = []
+    real = rollup.roll
+
+    def roll(site, **options):
+        seen.append(site.key)
+        if site.key == "courier":
+            raise RuntimeError("the disk is full")
+        return real(site, **options)
+
+    monkeypatch.setattr(rollup, "roll", roll)
+    queue.HANDLERS[rollup.ROLL_JOB](None)
+    assert sorted(seen) == sorted(["courier", other.key])
+    assert "rolling up site courier failed" in caplog.text
+
+
 @pytest.mark.parametrize("days", [7, 92, 731])
 def test_at_most_five_queries_whatever_the_period(seeded, django_assert_max_num_queries, days):
     rollup.roll(seeded)
@@ -367,3 +449,49 @@ def test_the_worker_rolls_up_every_site_periodically(seeded):
     assert queue.PERIODIC[rollup.ROLL_JOB].seconds == rollup.ROLL_EVERY_SECONDS
     queue.HANDLERS[rollup.ROLL_JOB](None)
     assert MetricsDay.objects.filter(site=seeded, day=date(2025, 3, 1)).exists()
+
+
+def test_the_roll_ups_query_is_seen_by_query_logging_and_execute_wrappers(seeded):
+    """On PostgreSQL the rows come through a cursor of their own (binary results): still counted."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rollup.roll(seeded)
+    seen = []
+
+    def wrapper(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        usable = rollup.usable_days(seeded, *MARCH)
+    assert list(usable) == [MARCH[0]]
+    with CaptureQueriesContext(connection) as captured:
+        assert rollup.usable_days(seeded, *MARCH).keys() == usable.keys()
+    for statements in (seen, [query["sql"] for query in captured.captured_queries]):
+        assert len(statements) == 2 and "desk_metricsday" in statements[0]
+
+
+def test_a_touched_month_after_a_roll_that_stopped_before_its_last_step(
+    seeded, editor, monkeypatch, django_assert_max_num_queries
+):
+    """March made anew, then the roll stopped before vouching for the other rows: its days' rows
+    are older than it, and one query still finds what touched any of them."""
+    rollup.roll(seeded)
+    fix(editor, "Tuesday")
+    month_rows(seeded).filter(day__gt=MARCH[1]).delete()  # later months to make: the roll stops at the first
+    real, calls = rollup._roll_month, []
+
+    def stops_after_march(site, days, started):
+        calls.append(days[0])
+        if len(calls) > 1:
+            raise RuntimeError("stopped")
+        return real(site, days, started)
+
+    with monkeypatch.context() as stopping, pytest.raises(RuntimeError):
+        stopping.setattr(rollup, "_roll_month", stops_after_march)
+        rollup.roll(seeded)
+    actions.reopen(case_of("Tuesday"), by=editor)  # touches March again
+    with django_assert_max_num_queries(6):
+        figures = period_metrics(seeded, *MARCH)
+    assert summary(figures) == live(seeded, *MARCH)

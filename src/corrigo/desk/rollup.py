@@ -29,7 +29,7 @@ from functools import reduce
 
 import psycopg
 from django.db import connection
-from django.db.models import Exists, F, Min, OuterRef, Q
+from django.db.models import Exists, F, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from corrigo.audit.models import Entry
@@ -69,47 +69,52 @@ def usable_days(site, start: date, end: date) -> dict[date, tuple[dict, array]]:
     month is in the period and untouched, otherwise its days'. A row that cannot be read is
     left out: its days are counted live (`covered` says which days the roll-ups answer for).
 
-    Two queries (the rows, but the days of the period's months; what changed since the oldest
-    of them), and one more for the days of a month that cannot be used."""
+    Two queries (the rows, but the days of the period's months, each with the oldest roll-up
+    time in the period; what changed since then), and one more for the days of a month that
+    cannot be used."""
     in_period = MetricsDay.objects.filter(site=site, day__gte=start, last_day__lte=end)
     months = in_period.exclude(last_day=F("day"))
     in_a_month = months.filter(day__lte=OuterRef("day"), last_day__gte=OuterRef("day"))
-    rows = _rows(in_period.filter(~Q(last_day=F("day")) | ~Exists(in_a_month)))
+    # The days' rows a month's stands for may be older than it (a roll that stopped between them):
+    # what touched them since is found by the same query.
+    oldest = in_period.order_by().values("site").annotate(oldest=Min("rolled_at")).values("oldest")
+    rows = _rows(in_period.filter(~Q(last_day=F("day")) | ~Exists(in_a_month)).annotate(oldest=Subquery(oldest)))
     if not rows:
         return {}
-    since = min(row[2] for row in rows) - MARGIN
-    touched = touched_days(site, since, start, end)
+    touched = touched_days(site, rows[0][-1] - MARGIN, start, end)
     usable = {}
-    for first, last, _, figures, lists in rows:
+    for first, last, figures, lists, _ in rows:
         days = _days(first, last)
         if touched.isdisjoint(days) and (read := _read(site, first, last, figures, lists)):
             usable[first] = read
     unused = [first for first, last, *_ in rows if first != last and first not in usable]
     if unused:  # a month touched since its roll-up, or not readable: its days' rows instead
-        days = in_period.filter(last_day=F("day")).filter(
-            reduce(operator.or_, (Q(day__gte=m, day__lte=_month_end(m)) for m in unused))
-        )
-        rows = _rows(days)
-        if rows and (oldest := min(row[2] for row in rows) - MARGIN) < since:
-            touched = touched_days(site, oldest, start, end)
-        for day, _, _, figures, lists in rows:
+        of_unused = reduce(operator.or_, (Q(day__gte=month, day__lte=_month_end(month)) for month in unused))
+        for day, _, figures, lists, _ in _rows(in_period.filter(of_unused, last_day=F("day")).annotate(oldest=F("rolled_at"))):
             if day not in touched and (read := _read(site, day, day, figures, lists)):
                 usable[day] = read
     return usable
 
 
+class _BinaryCursor(psycopg.Cursor):
+    """A psycopg cursor that binds parameters on the server, which binary results need, and
+    never prepares statements (a pooler in transaction mode, such as PgBouncer, cannot keep them)."""
+
+    def execute(self, query, params=None, **options):
+        return super().execute(query, params, prepare=False, binary=True, **options)
+
+
 def _rows(rows) -> list[tuple]:
-    """The roll-ups' columns; on PostgreSQL in binary, which hands `lists` over as its bytes
-    rather than as hexadecimal text to decode (half the rows' read at 731 days)."""
-    columns = ("day", "last_day", "rolled_at", "figures", "lists")
+    """The roll-ups' columns (and `oldest`); on PostgreSQL in binary, which hands `lists` over
+    as its bytes rather than as hexadecimal text to decode (a quarter of the time for 11 MB)."""
+    columns = ("day", "last_day", "figures", "lists", "oldest")
     if connection.vendor != "postgresql":
         return list(rows.values_list(*columns))
     sql, params = rows.values_list(*columns).query.sql_with_params()
     connection.ensure_connection()
-    # Django's cursors bind parameters on the client, which cannot ask for binary results; one
-    # that binds them on the server can, wrapped as Django wraps its own (query logging, execute_wrapper).
-    raw = psycopg.Cursor(connection.connection)
-    raw.format = psycopg.pq.Format.BINARY
+    # Django's cursors bind parameters on the client, which cannot ask for binary results;
+    # this one is wrapped as Django wraps its own (query logging, execute_wrapper).
+    raw = _BinaryCursor(connection.connection)
     with connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -136,7 +141,11 @@ def _read(site, first: date, last: date, figures: str, lists: bytes) -> tuple[di
     except (ValueError, KeyError, TypeError):
         pass
     log.warning(
-        "metrics: the roll-up of %s to %s for site %s cannot be read; its days are counted from their cases", first, last, site.pk
+        "metrics: the roll-up of %s to %s for site %s cannot be read; its days are counted from their cases"
+        " (`corrigo metrics rebuild` makes it anew)",
+        first,
+        last,
+        site.pk,
     )
     return None
 
@@ -251,6 +260,10 @@ def _roll_month(site: Site, days: list[date], started: datetime) -> bool:
 @queue.periodic(ROLL_JOB, ROLL_EVERY_SECONDS)
 def _roll_job(job) -> None:
     for site in Site.objects.all():
-        rolled = roll(site)
+        try:
+            rolled = roll(site)
+        except Exception:  # one site's failure must not keep the others' roll-ups behind
+            log.exception("metrics: rolling up site %s failed; its figures are counted live meanwhile", site.key)
+            continue
         if rolled:
             log.info("metrics: rolled up %d days of site %s", rolled, site.key)

@@ -268,19 +268,45 @@ def per_day(figures: dict) -> list:
     return figures.get("days") or [[figures["articles"], figures["fixed_articles"]]]
 
 
+STORED_KEYS = {"reports", *DIMENSIONS, "articles", "fixed_articles"}
+
+
 def check_stored(figures: dict, lists: array, days: int) -> None:
-    """ValueError (or KeyError, TypeError) unless `figures` and `lists` are a roll-up of `days` days."""
-    total = figures["articles"] + figures["fixed_articles"]
+    """ValueError unless `figures` and `lists` are a roll-up of `days` days, in every part the
+    page reads: a damaged row must not break the page halfway through its sums."""
+    if type(figures) is not dict or figures.keys() - {"days"} != STORED_KEYS:
+        raise ValueError("not a roll-up's figures")
+    _count(figures["reports"])
+    total = _count(figures["articles"]) + _count(figures["fixed_articles"])
     for dimension in DIMENSIONS:
-        for _, _, _, first_actions, fixes in figures[dimension].values():
-            total += first_actions + fixes
+        groups = figures[dimension]
+        if type(groups) is not dict:
+            raise ValueError(f"{dimension}: not a mapping")
+        for key, row in groups.items():
+            if type(row) is not list or len(row) != 5 or type(row[2]) is not dict:
+                raise ValueError(f"{dimension} {key!r}: not a group's figures")
+            cases, readers, outcomes, first_actions, fixes = row
+            _count(cases), _count(readers)
+            for count in outcomes.values():
+                _count(count)
+            total += _count(first_actions) + _count(fixes)
     counts = per_day(figures)
-    if (
-        total != len(lists)
-        or len(counts) != days
-        or [sum(c for c, _ in counts), sum(f for _, f in counts)] != [figures["articles"], figures["fixed_articles"]]
-    ):
+    if type(counts) is not list or len(counts) != days:
+        raise ValueError("not a count per day")
+    cases = fixed = 0
+    for pair in counts:
+        if type(pair) is not list or len(pair) != 2:
+            raise ValueError("not a day's counts")
+        cases += _count(pair[0])
+        fixed += _count(pair[1])
+    if total != len(lists) or (cases, fixed) != (figures["articles"], figures["fixed_articles"]):
         raise ValueError("the counts do not match the lists")
+
+
+def _count(value) -> int:
+    if type(value) is not int or value < 0:  # not a bool, a float or a string
+        raise ValueError(f"not a count: {value!r}")
+    return value
 
 
 def day_edges(days: list[date]) -> list:
