@@ -20,6 +20,7 @@ every few minutes (`metrics.roll`); `corrigo metrics rebuild` rolls a site's who
 """
 
 import bisect
+import functools
 import json
 import logging
 import operator
@@ -27,7 +28,6 @@ from array import array
 from datetime import date, datetime, timedelta
 from functools import reduce
 
-import psycopg
 from django.db import connection
 from django.db.models import Exists, F, Min, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -96,14 +96,6 @@ def usable_days(site, start: date, end: date) -> dict[date, tuple[dict, array]]:
     return usable
 
 
-class _BinaryCursor(psycopg.Cursor):
-    """A psycopg cursor that binds parameters on the server, which binary results need, and
-    never prepares statements (a pooler in transaction mode, such as PgBouncer, cannot keep them)."""
-
-    def execute(self, query, params=None, **options):
-        return super().execute(query, params, prepare=False, binary=True, **options)
-
-
 def _rows(rows) -> list[tuple]:
     """The roll-ups' columns (and `oldest`); on PostgreSQL in binary, which hands `lists` over
     as its bytes rather than as hexadecimal text to decode (a quarter of the time for 11 MB)."""
@@ -114,10 +106,26 @@ def _rows(rows) -> list[tuple]:
     connection.ensure_connection()
     # Django's cursors bind parameters on the client, which cannot ask for binary results;
     # this one is wrapped as Django wraps its own (query logging, execute_wrapper).
-    raw = _BinaryCursor(connection.connection)
+    raw = _binary_cursor_class()(connection.connection)
     with connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+@functools.cache
+def _binary_cursor_class():
+    # psycopg is imported here, not with the module: a SQLite process never loads it (every
+    # module more is more heap for Python's cycle collector to walk, on intake's path too).
+    import psycopg
+
+    class BinaryCursor(psycopg.Cursor):
+        """Binds parameters on the server, which binary results need, and never prepares
+        statements (a pooler in transaction mode, such as PgBouncer, cannot keep them)."""
+
+        def execute(self, query, params=None, **options):
+            return super().execute(query, params, prepare=False, binary=True, **options)
+
+    return BinaryCursor
 
 
 def _month_end(day: date) -> date:
