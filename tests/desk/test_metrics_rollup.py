@@ -384,15 +384,38 @@ def test_a_roll_up_with_counts_of_the_wrong_kind_is_counted_from_its_cases(seede
     assert "cannot be read" in caplog.text
 
 
-def test_a_damaged_day_leaves_its_month_without_a_roll_up_and_the_roll_goes_on(seeded):
+def test_the_next_roll_makes_a_damaged_day_anew_in_a_month_to_sum(seeded, caplog):
     rollup.roll(seeded)
-    day = MetricsDay.objects.get(site=seeded, day=date(2025, 3, 1), last_day=date(2025, 3, 1))
-    MetricsDay.objects.filter(pk=day.pk).update(figures=damaged(json.loads(day.figures), "outcomes null"))
-    month_rows(seeded).filter(day=MARCH[0]).delete()
-    rollup.roll(seeded)
-    assert not month_rows(seeded).filter(day=MARCH[0]).exists()
-    assert month_rows(seeded).filter(day=date(2025, 4, 1)).exists()
+    row = MetricsDay.objects.get(site=seeded, day=date(2025, 3, 1), last_day=date(2025, 3, 1))
+    MetricsDay.objects.filter(pk=row.pk).update(figures=damaged(json.loads(row.figures), "outcomes null"))
+    month_rows(seeded).filter(day=MARCH[0]).delete()  # to be summed from its days again
+    assert rollup.roll(seeded) == 1  # that day alone
+    assert "cannot be read" in caplog.text
+    remade = MetricsDay.objects.get(site=seeded, day=date(2025, 3, 1), last_day=date(2025, 3, 1))
+    check_stored(json.loads(remade.figures), unpacked(bytes(remade.lists)), 1)
+    assert list(rollup.usable_days(seeded, *MARCH)) == [MARCH[0]]
     assert rolled(seeded, *MARCH) == live(seeded, *MARCH)
+
+
+def test_the_next_roll_makes_a_damaged_day_of_the_month_going_on_anew(seeded, monkeypatch):
+    from datetime import UTC, datetime
+
+    def roll_on_20_march():
+        with monkeypatch.context() as then:  # March 2025 not over: its closed days are read by the day
+            then.setattr(rollup.timezone, "now", lambda: datetime(2025, 3, 20, 12, tzinfo=UTC))
+            return rollup.roll(seeded)
+
+    assert roll_on_20_march() == (date(2025, 3, 19) - date(2025, 2, 28)).days + 1
+    assert not month_rows(seeded).exists()
+    # The seed's cases were made today: to a roll on 20 March their days always look touched.
+    touched = roll_on_20_march()
+    quiet = date(2025, 3, 14)  # no case, no report: never touched
+    row = MetricsDay.objects.get(site=seeded, day=quiet)
+    MetricsDay.objects.filter(pk=row.pk).update(lists=b"\x00" * 3)
+    assert roll_on_20_march() == touched + 1
+    remade = MetricsDay.objects.get(site=seeded, day=quiet)
+    check_stored(json.loads(remade.figures), unpacked(bytes(remade.lists)), 1)
+    assert roll_on_20_march() == touched  # nothing left to make anew
 
 
 def test_one_sites_failing_roll_up_does_not_stop_the_others(seeded, monkeypatch, caplog):

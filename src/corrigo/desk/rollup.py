@@ -150,7 +150,7 @@ def _read(site, first: date, last: date, figures: str, lists: bytes) -> tuple[di
         pass
     log.warning(
         "metrics: the roll-up of %s to %s for site %s cannot be read; its days are counted from their cases"
-        " (`corrigo metrics rebuild` makes it anew)",
+        " until the next roll makes it anew",
         first,
         last,
         site.pk,
@@ -189,9 +189,9 @@ def reports_per_day(site, days: list[date]) -> dict[date, int]:
 
 
 def roll(site: Site, *, rebuild: bool = False) -> int:
-    """Roll up the site's closed days that have no roll-up or were touched since theirs (all with
-    `rebuild`), then the closed months with a day among those or no roll-up of their own.
-    Returns how many days were rolled up."""
+    """Roll up the site's closed days that have no roll-up, were touched since theirs or whose
+    row cannot be read (all with `rebuild`), then the closed months with a day among those,
+    or no roll-up of their own. Returns how many days were rolled up."""
     started = timezone.now()
     # A day is closed once it ended MARGIN ago: no report of it can still be on its way.
     last = timezone.localtime(started - MARGIN).date() - timedelta(days=1)
@@ -203,10 +203,26 @@ def roll(site: Site, *, rebuild: bool = False) -> int:
     rows = MetricsDay.objects.filter(site=site)
     existing = dict(rows.filter(last_day=F("day")).values_list("day", "rolled_at"))
     if rebuild or not existing:
-        days = wanted
+        days = set(wanted)
     else:
         touched = touched_days(site, min(existing.values()) - MARGIN, first, last)
-        days = [day for day in wanted if day not in existing or day in touched]
+        days = {day for day in wanted if day not in existing or day in touched}
+    monthly = dict(rows.exclude(last_day=F("day")).values_list("day", "rolled_at"))
+    months = _months(first, last)
+    # A month is made anew when one of its days is, and when it is older than one of them (a
+    # roll that stopped between a day and its month): else the last step would vouch for it.
+    due = [
+        month
+        for month in months
+        if (made := monthly.get(month[0])) is None
+        or not days.isdisjoint(month)
+        or any(existing.get(day, made) > made for day in month)
+    ]
+    # Rows that cannot be read are made anew where the page reads days' rows: the days after
+    # the last whole month, and the days of the months to be summed.
+    by_the_day = {day for day in wanted if not months or day > months[-1][-1]}.union(*due)
+    days |= _unreadable(site, by_the_day - days)
+    days = sorted(days)
     for start in range(0, len(days), DAYS_PER_TRANSACTION):
         chunk = days[start : start + DAYS_PER_TRANSACTION]
         with write_transaction():
@@ -217,19 +233,19 @@ def roll(site: Site, *, rebuild: bool = False) -> int:
                 figures, lists = tallies.get(day, DayTally()).stored(reports[day])
                 made.append(MetricsDay(site=site, day=day, last_day=day, rolled_at=started, **_columns(figures, lists)))
             MetricsDay.objects.bulk_create(made)
-    rolled = set(days)
-    monthly = dict(rows.exclude(last_day=F("day")).values_list("day", "rolled_at"))
-    for month in _months(first, last):
-        made = monthly.get(month[0])
-        # Made anew when one of its days was, and when it is older than one of them (a roll
-        # that stopped between a day and its month): else the step below would vouch for it.
-        if rebuild or made is None or not rolled.isdisjoint(month) or any(existing.get(day, made) > made for day in month):
-            _roll_month(site, month, started)
+    for month in due:
+        _roll_month(site, month, started)
     # The others were checked for changes just now: nothing touched them, so they hold as of `started`.
     rows.filter(rolled_at__lt=started).update(rolled_at=started)
     # A byline change older than every roll-up can no longer make one stale.
     BylineChange.objects.filter(site=site, changed_at__lt=started - timedelta(days=1)).delete()
     return len(days)
+
+
+def _unreadable(site: Site, days: set[date]) -> set[date]:
+    """Those of the days whose row cannot be read."""
+    rows = MetricsDay.objects.filter(site=site, day__in=days, last_day=F("day")).values_list("day", "figures", "lists")
+    return {day for day, figures, lists in rows.iterator() if _read(site, day, day, figures, lists) is None}
 
 
 def _columns(figures: dict, lists: array) -> dict:
