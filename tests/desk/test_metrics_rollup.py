@@ -173,7 +173,7 @@ def test_a_roll_that_stopped_before_a_month_leaves_no_stale_month(seeded, editor
 def test_a_month_with_a_day_not_rolled_up_gets_no_roll_up(seeded):
     rollup.roll(seeded)
     MetricsDay.objects.filter(site=seeded, day=date(2025, 4, 9), last_day=date(2025, 4, 9)).delete()
-    rollup._roll_month(seeded, rollup._days(date(2025, 4, 1), date(2025, 4, 30)), timezone.now())
+    rollup._roll_month(seeded, rollup.days_from(date(2025, 4, 1), date(2025, 4, 30)), timezone.now())
     assert not month_rows(seeded).filter(day=date(2025, 4, 1)).exists()
     assert rollup.roll(seeded) == 1  # the day again, and then its month
     assert month_rows(seeded).filter(day=date(2025, 4, 1), last_day=date(2025, 4, 30)).exists()

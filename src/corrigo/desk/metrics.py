@@ -25,7 +25,7 @@ from datetime import date, timedelta
 
 from corrigo.articles.models import Article
 from corrigo.desk.rollup import covered, usable_days
-from corrigo.desk.tally import DayTally, Figures, per_day, percentile, reports_on, tally_days
+from corrigo.desk.tally import DayTally, Figures, days_from, per_day, percentile, reports_on, tally_days
 from corrigo.reports.models import CaseStatus, Category
 
 __all__ = ["Figures", "Metrics", "percentile", "period_metrics"]
@@ -97,7 +97,7 @@ def period_metrics(site, start: date, end: date) -> Metrics:
 
 
 def _period_metrics(site, start: date, end: date) -> Metrics:
-    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    days = days_from(start, end)
     stored = usable_days(site, start, end)
     answered = covered(stored)
     live = [day for day in days if day not in answered]

@@ -203,6 +203,19 @@ class Figures:
         return self.hours("to_fix", 0.9)
 
 
+def days_from(first: date, last: date) -> list[date]:
+    """Every day from `first` to `last`, both included."""
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def group_in(groups: dict[str, "Figures"], key: str) -> "Figures":
+    """The group of `groups` under `key`, made empty if it is not there yet."""
+    group = groups.get(key)
+    if group is None:
+        group = groups[key] = Figures("", "")
+    return group
+
+
 def midnight(day: date, zone=None) -> datetime:
     return datetime.combine(day, time.min, zone or timezone.get_current_timezone())
 
@@ -254,10 +267,7 @@ class DayTally:
         for dimension in DIMENSIONS:
             groups = getattr(self, dimension)
             for key, row in figures[dimension].items():
-                group = groups.get(key)
-                if group is None:
-                    group = groups[key] = Figures("", "")
-                at = group.add_stored(row, lists, at)
+                at = group_in(groups, key).add_stored(row, lists, at)
         fixed_at = at + figures["articles"]
         self.articles += lists[at:fixed_at]
         self.fixed_articles += lists[fixed_at : fixed_at + figures["fixed_articles"]]
@@ -375,10 +385,7 @@ def tally_days(site, days: list[date]) -> dict[date, DayTally]:
     for (bucket, *keys), group in groups.items():
         day = tallied[days[bucket]]
         for into, key in zip((day.category, day.section, day.author), keys, strict=True):
-            figures = into.get(key)
-            if figures is None:
-                figures = into[key] = Figures("", "")
-            figures.merge(group)
+            group_in(into, key).merge(group)
     return {day: tally for day, tally in tallied.items() if tally.articles}
 
 
