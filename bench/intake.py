@@ -108,7 +108,14 @@ def bench_site(database_url: str | None, prefix: str = "corrigo-bench-") -> tupl
         env["DATABASE_URL"] = database_url
     corrigo(env, "migrate")
     corrigo(env, "createsite", "bench", "--origin", ORIGIN)
+    # The readers' limits stay on (each request comes from another reader); the site's 600 a minute would stop the run.
+    corrigo(env, "limits", "bench", "--per-site-minute", "0")
     return data, env
+
+
+def reader_address(number: int) -> str:
+    """A reader's address of its own for each number (bench_site trusts 127.0.0.1 as a proxy; intake_wrk.lua makes the same)."""
+    return f"198.18.{number // 256 % 256}.{number % 256}"
 
 
 def wait_until_up(base: str, data: Path) -> None:
@@ -149,8 +156,6 @@ def main() -> None:
         parser.error("--bounds measures SQLite only")
 
     data, env = bench_site(args.database_url)
-    # The readers' limits stay on (each request comes from another reader); the site's 600 a minute would stop the run.
-    corrigo(env, "limits", "bench", "--per-site-minute", "0")
     if args.bounds:
         with sqlite3.connect(data / "corrigo.sqlite3") as db:
             db.execute(RECEIPTS)

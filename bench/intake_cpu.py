@@ -23,7 +23,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
-from intake import ORIGIN, report_bodies  # noqa: E402 (bench/ is not a package)
+from intake import ORIGIN, reader_address, report_bodies  # noqa: E402 (bench/ is not a package)
 
 
 def use_fresh_database(data: str) -> None:
@@ -52,7 +52,7 @@ def post_report(client, body: str, report_id: str, number: int) -> None:
         body.replace("__ID__", report_id),
         content_type="text/plain",
         HTTP_ORIGIN=ORIGIN,
-        REMOTE_ADDR=f"198.18.{number // 256 % 256}.{number % 256}",  # each report from another reader
+        REMOTE_ADDR=reader_address(number),  # each report from another reader
     )
     if response.status_code != 201:
         raise SystemExit(f"intake answered {response.status_code}: {response.content[:200]!r}")

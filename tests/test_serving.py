@@ -264,6 +264,26 @@ def test_a_kept_alive_connection_is_answered_request_after_request(server):
         assert read_answer(sock, left)[:2] == (200, b'{"ok": true}')
 
 
+def test_the_answering_thread_waits_for_the_next_request_only_briefly(monkeypatch):
+    """gunicorn keeps connections alive by itself; what the worker adds is the wait, on a real socket."""
+    from types import SimpleNamespace
+
+    from corrigo import serving
+
+    monkeypatch.setattr(serving, "LINGER_SECONDS", 0.05)
+    ours, clients = socket.socketpair()
+    with ours, clients:
+        conn = SimpleNamespace(sock=ours, parser=None)
+        assert serving._next_request_soon(conn) is False  # the client is quiet: back to gunicorn's loop
+        threading.Timer(0.01, clients.sendall, [HEALTH]).start()
+        assert serving._next_request_soon(conn) is True  # it arrives while the thread waits
+        ours.recv(len(HEALTH))
+        read_ahead = SimpleNamespace(unreader=SimpleNamespace(buf=io.BytesIO(HEALTH)))
+        assert serving._next_request_soon(SimpleNamespace(sock=ours, parser=read_ahead)) is True  # no wait at all
+        clients.close()
+        assert serving._next_request_soon(conn) is True  # a closed peer is readable: the read finds the end
+
+
 def test_the_api_sets_no_session_or_frame_headers_but_the_desk_does(server):
     status, headers, _ = exchange(server, HEALTH.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"))
     assert status == 200

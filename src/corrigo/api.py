@@ -14,6 +14,7 @@ from pydantic import ConfigDict
 
 from corrigo.articles.api import router as articles_router
 from corrigo.corrections.api import router as corrections_router
+from corrigo.middleware import API_PREFIX
 from corrigo.reports.api import router as reports_router
 from corrigo.reports.errors import ApiError, error_response, pydantic_fields
 
@@ -117,7 +118,7 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def is_api(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/")
+    return request.path_info.startswith(API_PREFIX)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -199,7 +199,7 @@ def write_json_error(sock, status_int: int, reason: str, mesg: str) -> None:
 
 
 def worker_class(seconds: float):
-    """gunicorn's threaded worker, with two changes for the open web.
+    """gunicorn's threaded worker, with two changes for the open web and one for speed.
 
     - What gunicorn itself refuses (a malformed request line, headers too large) is JSON:
       gunicorn writes those answers with gunicorn.util.write_error, looked up when called,
@@ -207,6 +207,8 @@ def worker_class(seconds: float):
     - Each request on a connection, headers included, must be in within twice `seconds`
       (the body has `seconds` of it): gunicorn reads headers without any deadline, so a
       client sending a header byte now and then would hold its thread for ever.
+    - The thread that answered a kept-alive connection waits briefly for its next request
+      itself (`_next_request_soon`) instead of handing it back to the main loop each time.
     """
     from gunicorn import util
     from gunicorn.workers.gthread import ThreadWorker

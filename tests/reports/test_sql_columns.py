@@ -5,12 +5,14 @@ insert(), upsert(), update() and update_each() to what the ORM would store, and 
 statements intake really sends against the models' own column lists.
 """
 
+import contextlib
 import json
 import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.test.utils import CaptureQueriesContext
 
 from corrigo import sql
@@ -162,9 +164,13 @@ def test_statements_go_past_django_cursors_but_keep_its_errors(site):
     values = {"site_id": site.pk, "identity": "b" * 64, "url": "https://news.example.org/b"}
     sql.insert(Article, values, now=WRITTEN_AT)
     assert not connection.queries_logged and not connection.execute_wrappers
+    with contextlib.closing(sql._run("SELECT 1", ())) as cursor:
+        assert not isinstance(cursor, CursorWrapper)  # the driver's own cursor
     with pytest.raises(IntegrityError), transaction.atomic():
         sql.insert(Article, values, now=WRITTEN_AT)
     # Watched (the test tools, DEBUG), the same statement goes through Django's cursor and is seen.
     with CaptureQueriesContext(connection) as seen:
         assert sql.fetchone(f"SELECT count(*) FROM {Article._meta.db_table} WHERE identity = %s", ["b" * 64]) == (1,)
-    assert len(seen.captured_queries) == 1
+        with contextlib.closing(sql._run("SELECT 1", ())) as cursor:
+            assert isinstance(cursor, CursorWrapper)
+    assert len(seen.captured_queries) == 2
