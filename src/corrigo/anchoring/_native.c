@@ -24,6 +24,13 @@ typedef struct {
     Py_ssize_t next; /* the next piece of the same first-char bucket, or -1 */
 } Piece;
 
+/* The group a piece is searched in: single characters, short pieces, the rest. */
+static inline int
+piece_kind(Py_ssize_t length)
+{
+    return length == 1 ? 0 : length < SHORT_PIECE ? 1 : 2;
+}
+
 static inline unsigned
 pair_key(Py_UCS4 first, Py_UCS4 second)
 {
@@ -181,11 +188,11 @@ occurrences(PyObject *Py_UNUSED(self), PyObject *args)
         if (hits == NULL)
             goto fail;
         PyList_SET_ITEM(out, k, hits);
-        sizes[piece->length == 1 ? 0 : piece->length < SHORT_PIECE ? 1 : 2]++;
+        sizes[piece_kind(piece->length)]++;
     }
     Py_ssize_t firsts[3] = {0, sizes[0], sizes[0] + sizes[1]}, filled[3] = {0, 0, 0};
     for (Py_ssize_t k = 0; k < count; k++) {
-        int kind = pieces[k].length == 1 ? 0 : pieces[k].length < SHORT_PIECE ? 1 : 2;
+        int kind = piece_kind(pieces[k].length);
         groups[firsts[kind] + filled[kind]++] = k;
     }
     const void *data = PyUnicode_DATA(text);

@@ -161,7 +161,7 @@ def enough_unique(text: str, pieces: Sequence[str], needed: float) -> bool:
     stopping as soon as the answer is known.
     """
     if _USE["native"]:
-        return sum(len(found) == 1 for found in _native.occurrences(text, pieces, [1] * len(pieces))) >= needed
+        return sum(len(found) == 1 for found in occurrences(text, pieces, [1] * len(pieces))) >= needed
     left = len(pieces)
     unique = 0
     for piece in pieces:
